@@ -3,7 +3,7 @@
 from pathlib import Path
 import os, pytest
 from nbdev.config import get_config
-from nbdev.test import test_nb
+import nbdev.test as nbdev_test   # not `from ... import test_nb`: pytest would collect it
 
 NBS = Path(__file__).resolve().parent.parent/'nbs'
 NOTEBOOKS = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith(('_', '.')))
@@ -12,5 +12,5 @@ NOTEBOOKS = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith(('_',
 def test_notebook(nb):
     flags = get_config(path=NBS).get('tst_flags', '').split()
     os.environ.setdefault('MPLBACKEND', 'Agg')
-    ok, secs = test_nb(nb, skip_flags=flags, basepath=NBS.parent)
+    ok, secs = nbdev_test.test_nb(nb, skip_flags=flags, basepath=NBS.parent)
     assert ok, f'{nb.name} failed (its traceback is printed above)'

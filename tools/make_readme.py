@@ -1,0 +1,31 @@
+"""Write README.md from nbs/index.ipynb (nbdev_readme needs Quarto, which this project does not require).
+
+Markdown cells are copied; code cells become ```python blocks followed by their printed output; cells marked
+`#| hide` are left out. `python tools/make_readme.py --check` exits 1 when README.md is out of date."""
+import json, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+def render(nb_path=ROOT/'nbs'/'index.ipynb') -> str:
+    nb = json.loads(Path(nb_path).read_text(encoding='utf-8'))
+    parts = []
+    for cell in nb['cells']:
+        src = ''.join(cell['source']).strip()
+        if not src or src.startswith('#| hide'): continue
+        if cell['cell_type'] == 'markdown':
+            parts.append(src)
+        elif cell['cell_type'] == 'code':
+            parts.append(f"```python\n{src}\n```")
+            out = ''.join(''.join(o.get('text', '')) for o in cell.get('outputs', []) if o.get('output_type') == 'stream').rstrip()
+            if out: parts.append(f"```\n{out}\n```")
+    return '\n\n'.join(parts) + '\n'
+
+if __name__ == '__main__':
+    text, readme = render(), ROOT/'README.md'
+    if '--check' in sys.argv:
+        ok = readme.exists() and readme.read_text(encoding='utf-8') == text
+        print('README.md is up to date' if ok else 'README.md is out of date: run python tools/make_readme.py')
+        sys.exit(0 if ok else 1)
+    readme.write_text(text, encoding='utf-8')
+    print(f'wrote {readme}')
