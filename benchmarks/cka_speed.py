@@ -17,8 +17,12 @@ samples would give CKA ~ 1 for every pair; the low-rank part gives a realistic s
 Agreement: the looped entries are compared with the same entries of the matrix (max abs difference, must be
 below `--tol`; the script exits with status 1 otherwise), and one debiased pair with the debiased matrix.
 
-Timing: `time.perf_counter`, one warm-up call of each function on a small input first, and
-`torch.cuda.synchronize()` around every timed region on CUDA. Thread count is torch's default.
+Timing: `time.perf_counter`, one untimed full-size warm-up call of each function first, and
+`torch.cuda.synchronize()` around every timed region on CUDA. Thread count is torch's default. On CPU the
+`cores` column is process CPU seconds / wall seconds of each timed region: about the thread count on an idle
+machine, about 1 when other processes compete for the CPU (torch's threads then share one core and spin-wait
+for each other, which slows small operations by far more than 2x). A parallel matmul check before and after
+the run prints a warning when it gets clearly fewer cores than torch has threads.
 
 Run: `python benchmarks/cka_speed.py [--device cpu|cuda] [--n 500 --tokens 50 --width 768 --layers 13]`
 """
@@ -29,7 +33,7 @@ from stir_ft.cka import cka_matrix, linear_cka
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p = argparse.ArgumentParser(description=' '.join(__doc__.split('\n\n')[0].split()))
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     p.add_argument('--n', type=int, default=500, help='samples (inputs) per layer')
     p.add_argument('--tokens', type=int, default=50, help='tokens per sample')
@@ -47,30 +51,42 @@ def sync(device):
 
 
 def timed(fn, device):
-    "Run `fn()` once; return (its result, wall seconds)."
-    sync(device); t0 = time.perf_counter()
+    """Run `fn()` once; return (its result, wall seconds, cores). cores = process CPU seconds / wall seconds:
+    about the torch thread count on an idle CPU, about 1 when other jobs push torch's threads onto one core
+    (then every operation waits for its threads and timings blow up)."""
+    sync(device); c0, t0 = time.process_time(), time.perf_counter()
     out = fn()
     sync(device)
-    return out, time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    return out, wall, (time.process_time() - c0) / wall
 
 
 def busy_cores(seconds=0.5):
-    "CPU seconds per wall second while torch runs a parallel matmul: close to the thread count unless other jobs compete."
+    "Cores (CPU seconds per wall second) used by a parallel matmul loop: the thread count unless other jobs compete."
     a = torch.randn(512, 512)
-    c0, w0 = time.process_time(), time.perf_counter()
-    while time.perf_counter() - w0 < seconds: a @ a
-    return (time.process_time() - c0) / (time.perf_counter() - w0)
+    return timed(lambda: [a @ a for _ in range(int(seconds * 200))], 'cpu')[-1]
+
+
+def contention_note(device, checks):
+    """On CPU: the cores of a parallel matmul check run again after the benchmark, and a warning when this or the
+    check before it (`checks`) got clearly fewer cores than torch has threads."""
+    if torch.device(device).type == 'cuda': return ''
+    checks = [*checks, busy_cores()]
+    nt = torch.get_num_threads()
+    line = f"CPU check after the run: a parallel matmul used {checks[-1]:.2f} cores"
+    if min(checks) >= 0.75 * nt: return line
+    return (line + f"\nWARNING: a parallel matmul got {min(checks):.2f} cores for {nt} torch threads: other processes were "
+            "using the CPU, so the timings (and ratios) are inflated, those of rows with a low `cores` value most; "
+            "re-run on an idle machine")
 
 
 def describe_device(device):
-    "One line naming the device; on CPU, also how many cores torch actually got (other jobs slow every timing)."
-    if torch.device(device).type == 'cuda': return f"device {device} ({torch.cuda.get_device_name(device)})"
-    nt, busy = torch.get_num_threads(), busy_cores()
-    line = f"device cpu, {nt} torch threads, {busy:.2f} cores busy during a parallel matmul"
-    if busy < 0.75 * nt:
-        line += ("\nWARNING: torch got fewer cores than threads (other processes compete for the CPU); every timing "
-                 "is inflated, the loop of many small operations more than the matrix: re-run on an idle machine")
-    return line
+    """A line naming the device and, on CPU, the cores a parallel matmul gets right now (other jobs slow every
+    timing); and that number (None on CUDA)."""
+    if torch.device(device).type == 'cuda': return f"device {device} ({torch.cuda.get_device_name(device)})", None
+    busy = busy_cores()
+    return (f"device cpu, {torch.get_num_threads()} torch threads (default), a parallel matmul uses {busy:.2f} "
+            "cores just now"), busy
 
 
 def make_layers(z_base, shape, layers, gen, device, step=0.3, noise=1.0):
@@ -96,10 +112,11 @@ def make_models(args):
 
 
 def warm_up(xs, ys):
-    "One small call of each function (BLAS / CUDA initialisation), not timed."
+    """Untimed: one full-size call of each function (the first large call also pays for BLAS / CUDA set-up and for
+    growing the process's memory, a noticeable part of the matrix time on CPU), and the debiased variants on a small input."""
+    cka_matrix(xs, ys); linear_cka(xs[0], ys[0])
     small = [x[:, :2] for x in xs[:2]], [y[:, :2] for y in ys[:2]]
-    cka_matrix(*small); cka_matrix(*small, debiased=True)
-    linear_cka(small[0][0], small[1][0]); linear_cka(small[0][0], small[1][0], debiased=True)
+    cka_matrix(*small, debiased=True); linear_cka(small[0][0], small[1][0], debiased=True)
 
 
 def loop_rows(xs, ys, rows):
@@ -114,32 +131,36 @@ def main(argv=None):
     xs, ys = make_models(args)
     print(f"linear CKA, {L} x {L} layers; each layer {args.n} x {args.tokens} x {args.width} float32 "
           f"({args.tokens * args.width:,} features per sample); torch {torch.__version__}")
-    print(describe_device(dev))
+    line, busy = describe_device(dev)
+    print(line)
     warm_up(xs, ys)
 
-    mat, t_mat = timed(lambda: cka_matrix(xs, ys), dev)
-    mat_d, t_mat_d = timed(lambda: cka_matrix(xs, ys, debiased=True), dev)
-    loop, t_loop = timed(lambda: loop_rows(xs, ys, rows), dev)
+    mat, t_mat, c_mat = timed(lambda: cka_matrix(xs, ys), dev)
+    mat_d, t_mat_d, c_mat_d = timed(lambda: cka_matrix(xs, ys, debiased=True), dev)
+    loop, t_loop, c_loop = timed(lambda: loop_rows(xs, ys, rows), dev)
     k, total = rows * L, L * L
     per_pair = t_loop / k
     t_extra = per_pair * total
 
     diff = (mat[:rows].cpu() - torch.tensor(loop, dtype=torch.float64)).abs().max().item()
-    d_loop = linear_cka(xs[0], ys[-1], debiased=True)
-    diff_d = abs(mat_d[0, -1].item() - d_loop)
+    diff_d = abs(mat_d[0, -1].item() - linear_cka(xs[0], ys[-1], debiased=True))
 
-    w = 58
-    print(f"\n{'':{w}} {'seconds':>9} {'s / pair':>9}")
-    print(f"{f'cka_matrix, biased ({total} pairs, 1 call)':{w}} {t_mat:9.3f} {t_mat / total:9.4f}")
-    print(f"{f'cka_matrix, debiased ({total} pairs, 1 call)':{w}} {t_mat_d:9.3f} {t_mat_d / total:9.4f}")
-    print(f"{f'linear_cka loop, MEASURED on {k} pairs ({rows} row(s))':{w}} {t_loop:9.3f} {per_pair:9.4f}")
+    w, cuda = 58, torch.device(dev).type == 'cuda'
+    cores = lambda c: f"{'-' if cuda else f'{c:.2f}':>6}"
+    print(f"\n{'':{w}} {'seconds':>9} {'s / pair':>9} {'cores':>6}")
+    print(f"{f'cka_matrix, biased ({total} pairs, 1 call)':{w}} {t_mat:9.3f} {t_mat / total:9.4f} {cores(c_mat)}")
+    print(f"{f'cka_matrix, debiased ({total} pairs, 1 call)':{w}} {t_mat_d:9.3f} {t_mat_d / total:9.4f} {cores(c_mat_d)}")
+    print(f"{f'linear_cka loop, MEASURED on {k} pairs ({rows} row(s))':{w}} {t_loop:9.3f} {per_pair:9.4f} {cores(c_loop)}")
     print(f"{f'linear_cka loop, EXTRAPOLATED to {total} pairs (from {k})':{w}} {t_extra:9.3f} {per_pair:9.4f}")
-    print(f"\nratio  extrapolated loop / cka_matrix (biased):   {t_extra / t_mat:8.1f}x")
-    print(f"ratio  cka_matrix debiased / biased:              {t_mat_d / t_mat:8.2f}x")
+    print(f"\nratio  extrapolated loop / cka_matrix (biased):  {t_extra / t_mat:8.1f}x")
+    print(f"ratio  cka_matrix debiased / biased:             {t_mat_d / t_mat:8.2f}x")
+    print(f"(Gram matrices (n x n) computed: cka_matrix {2 * L}, the loop 2 per pair = {2 * total})")
     print(f"\nagreement  max |cka_matrix - loop| over the {k} looped entries: {diff:.2e}  (tolerance {args.tol:g})")
     print(f"agreement  |cka_matrix(debiased)[0, {L - 1}] - linear_cka(debiased)|: {diff_d:.2e}")
-    print(f"CKA values: diagonal {mat.diagonal().min().item():.3f} .. {mat.diagonal().max().item():.3f}, "
-          f"all {mat.min().item():.3f} .. {mat.max().item():.3f}")
+    print(f"CKA values (model A x model B): diagonal {mat.diagonal().min().item():.3f} .. {mat.diagonal().max().item():.3f},"
+          f" all {mat.min().item():.3f} .. {mat.max().item():.3f}")
+    note = contention_note(dev, [busy])
+    if note: print(note)
     ok = diff < args.tol and diff_d < args.tol
     if not ok: print("FAIL: the matrix and the loop disagree beyond the tolerance")
     return 0 if ok else 1

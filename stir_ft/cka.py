@@ -21,8 +21,10 @@ def as_features(x, name: str = 'x') -> Tensor:
     if x.ndim < 1 or x.shape[0] == 0:
         raise ValueError(f"{name} must have shape (n, ...) with at least one sample, got shape {tuple(x.shape)}")
     x = x.detach().reshape(x.shape[0], -1).to(torch.float64)
-    if not torch.isfinite(x).all():
-        bad = (~torch.isfinite(x)).any(1).nonzero().flatten()
+    # a row sum is NaN/inf exactly when the row holds a NaN or inf (barring overflow past 1e308), and costs no mask
+    row_sums = x.sum(1)
+    if not torch.isfinite(row_sums).all():
+        bad = (~torch.isfinite(row_sums)).nonzero().flatten()
         raise ValueError(f"{name} has NaN or inf values in {len(bad)} of its {x.shape[0]} samples (first: {bad[:5].tolist()}); "
                          "CKA is undefined for them: check the model and its inputs (e.g. a diverged finetuning run)")
     return x
@@ -137,10 +139,14 @@ def _as_list(xs, name: str) -> list:
 def centred_grams(xs: Sequence, kernel: str = 'linear', threshold: float = 1.0, debiased: bool = False,
                   name: str = 'xs') -> Tensor:
     "Stack the flattened centred Gram matrices of the representations in `xs` (all with the same n) into an (L, n*n) tensor."
-    feats = [as_features(x, f'{name}[{i}]') for i, x in enumerate(_as_list(xs, name))]
-    ns = {f.shape[0] for f in feats}
-    if len(ns) > 1: raise ValueError(f"the representations in {name} have different numbers of samples {sorted(ns)}")
-    return torch.stack([center_gram(_gram(f, kernel, threshold), debiased).flatten() for f in feats])
+    grams = []
+    for i, x in enumerate(_as_list(xs, name)):    # one layer at a time: only one float64 copy of the features alive
+        f = as_features(x, f'{name}[{i}]')
+        if grams and f.shape[0] ** 2 != grams[0].numel():
+            raise ValueError(f"the representations in {name} have different numbers of samples ({int(grams[0].numel() ** .5)} and {f.shape[0]})")
+        grams.append(center_gram(_gram(f, kernel, threshold), debiased).flatten())
+        del f
+    return torch.stack(grams)
 
 def unit_grams(xs: Sequence, kernel: str = 'linear', threshold: float = 1.0, debiased: bool = False,
                name: str = 'xs') -> Tensor:
