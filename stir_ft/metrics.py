@@ -122,22 +122,23 @@ def finetuning_metrics(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, l
     return FinetuningMetrics(layers, Metric(_self_terms(self_terms, s_pp) - s_fp), Metric(_self_terms(self_terms, s_ff) - s_pf),
                              1 - np.diag(fp.cka), Metric(flow), s_pp, s_ff, [pp, fp], [ff, pf], settings)
 
-# %% ../nbs/04_metrics.ipynb #df2d29b7
+# %% ../nbs/04_metrics.ipynb #b174df69
+def _invariances_lost(reference: nn.Module, other: nn.Module, x, layers, self_terms, kwargs) -> Metric:
+    "STIR(reference[i] | reference[i]) - STIR(other[i] | reference[i]) per layer: forgetting with reference = pt, learning with reference = ft."
+    _self_terms(self_terms, np.zeros(1))             # validate before any inversion
+    layers = _check_layers(reference, other, layers)
+    own, cross = stir_matrix([reference, other], reference, x, layers, layers, pairs='diagonal', **kwargs)
+    return Metric(_self_terms(self_terms, own.diagonal()) - cross.diagonal())
+
 def forgetting(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layers: Sequence | None = None, *,
                self_terms: str = 'computed', **kwargs) -> Metric:
     "forgetting(ft[i] | pt[i]) = STIR(pt[i] | pt[i]) - STIR(ft[i] | pt[i]) per layer (inverting pt only)."
-    _self_terms(self_terms, np.zeros(1))
-    layers = _check_layers(pretrained, finetuned, layers)
-    pp, fp = stir_matrix([pretrained, finetuned], pretrained, x, layers, layers, pairs='diagonal', **kwargs)
-    return Metric(_self_terms(self_terms, pp.diagonal()) - fp.diagonal())
+    return _invariances_lost(pretrained, finetuned, x, layers, self_terms, kwargs)
 
 def learning(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layers: Sequence | None = None, *,
              self_terms: str = 'computed', **kwargs) -> Metric:
     "learning(ft[i] | pt[i]) = STIR(ft[i] | ft[i]) - STIR(pt[i] | ft[i]) per layer (inverting ft only)."
-    _self_terms(self_terms, np.zeros(1))
-    layers = _check_layers(pretrained, finetuned, layers)
-    ff, pf = stir_matrix([finetuned, pretrained], finetuned, x, layers, layers, pairs='diagonal', **kwargs)
-    return Metric(_self_terms(self_terms, ff.diagonal()) - pf.diagonal())
+    return _invariances_lost(finetuned, pretrained, x, layers, self_terms, kwargs)
 
 def invariance_flow(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layers: Sequence | None = None,
                     **kwargs) -> Metric:
