@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json, math, os, tempfile, time
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence, Callable
 import numpy as np
@@ -15,10 +16,11 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 from .layers import is_timm_vit, model_device
+from .data import ArrayDataset, CORRUPTIONS, corrupt, load_cifar_c
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'TASKS', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr', 'atomic_write', 'evaluate',
-           'History', 'checkpoint_path', 'finetune']
+           'History', 'checkpoint_path', 'finetune', 'CorruptionAccuracy', 'corruption_accuracy']
 
 # %% ../nbs/08_finetune.ipynb #b141dc95
 STRATEGIES = ('full', 'linear', 'surgical', 'scratch')
@@ -225,3 +227,57 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
     finally:
         for p, f in flags: p.requires_grad_(f)
     return History(records, config, checkpoint_dir)
+
+# %% ../nbs/08_finetune.ipynb #f5f7d8d0
+@dataclass
+class CorruptionAccuracy:
+    "Accuracy per corruption (rows) and severity (columns), and the clean accuracy on the same images (nan if unknown)."
+    accuracy: np.ndarray
+    corruptions: list
+    severities: list
+    clean: float
+    n: int
+    source: str
+    @property
+    def mean(self) -> float: return float(self.accuracy.mean())
+    def by_severity(self) -> np.ndarray: return self.accuracy.mean(0)
+    def by_corruption(self) -> dict: return dict(zip(self.corruptions, self.accuracy.mean(1).tolist()))
+    def to_dict(self) -> dict:
+        return dict(accuracy=self.accuracy.tolist(), corruptions=list(self.corruptions), severities=list(self.severities),
+                    clean=self.clean, mean=self.mean, n=self.n, source=self.source)
+    def __str__(self):
+        head = f"{'corruption':18s}" + ''.join(f'{f"sev {s}":>8s}' for s in self.severities)
+        rows = [f'{c:18s}' + ''.join(f'{a:8.3f}' for a in r) for c, r in zip(self.corruptions, self.accuracy)]
+        return '\n'.join([head, *rows, f"{'mean':18s}" + ''.join(f'{a:8.3f}' for a in self.by_severity()),
+                          f'clean {self.clean:.3f}, corrupted mean {self.mean:.3f} ({self.n} images, {self.source})'])
+
+def corruption_accuracy(model: nn.Module, images=None, labels=None, *, cifar_c=None, corruptions: Sequence[str] = CORRUPTIONS,
+                        severities: Sequence[int] = (1, 2, 3, 4, 5), n: int = 1000, seed: int = 0, transform=None,
+                        batch_size: int = 256, device=None, amp: bool | None = None, progress: bool = True) -> CorruptionAccuracy:
+    "Accuracy of `model` under CIFAR-C corruptions: from the official files in `cifar_c`, or generated from clean `images`."
+    if (images is None) == (cifar_c is None):
+        raise ValueError("give either clean `images` and `labels` (corruptions are generated offline) or cifar_c='folder with "
+                         "the CIFAR-10-C / CIFAR-100-C .npy files', not both and not neither")
+    rng = np.random.default_rng(seed)
+    def pick(total):
+        if n > total: raise ValueError(f"n = {n} images requested but only {total} are available")
+        return np.sort(rng.choice(total, size=n, replace=False))
+    acc = lambda x, y: evaluate(model, ArrayDataset(x, y, transform), 'classification', batch_size, device, amp)
+    table = np.zeros((len(corruptions), len(severities)))
+    bar = tqdm(total=table.size, desc='corruption accuracy', disable=not progress)
+    if cifar_c is None:
+        if labels is None: raise ValueError("labels are needed with images")
+        idx = pick(len(images)); x0, y0 = np.asarray(images)[idx], np.asarray(labels)[idx]
+        clean, source = acc(x0, y0), 'generated offline by corrupt()'
+    else: idx, clean, source = None, float('nan'), f'CIFAR-C files in {cifar_c}'
+    for i, c in enumerate(corruptions):
+        for j, s in enumerate(severities):
+            bar.set_postfix(corruption=c, severity=s)
+            if cifar_c is None: x, y = corrupt(x0, c, s, seed=seed), y0
+            else:
+                x, y = load_cifar_c(cifar_c, c, s)
+                if idx is None: idx = pick(len(x))
+                x, y = x[idx], y[idx]
+            table[i, j] = acc(x, y); bar.update(1)
+    bar.close()
+    return CorruptionAccuracy(table, list(corruptions), list(severities), clean, n, source)
