@@ -142,7 +142,7 @@ def _model_cfg_norm(model: nn.Module):
     return None
 
 def load_weights(model: nn.Module, src: str | os.PathLike | Mapping, strict: bool = True, reset_head: bool = False) -> LoadResult:
-    "Load a weights file (or state dict) into `model` (NormalizedModel, bare timm model or ReconstructionModel), matching wrapper prefixes; see the notes above."
+    "Load a weights file (or state dict) into `model` (NormalizedModel, bare timm model or ReconstructionModel), whatever wrapper prefixes it was saved with; `reset_head=True` keeps the model's own head where the file's does not fit."
     sd = read_state_dict(src)
     where = src if not isinstance(src, Mapping) else 'the state dict'
     target = model.state_dict()
@@ -225,6 +225,16 @@ def _file_head_classes(sd: Mapping[str, Tensor], classifier='head') -> int:
         if '.'.join(parts[i:]) in names: return v.shape[0]
     return 0
 
+def _is_download_error(e: BaseException) -> bool:
+    "True for the errors a failed download raises (OSError family, hub / HTTP client errors), anywhere in the chain."
+    seen = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, (OSError, ConnectionError, TimeoutError)) or type(e).__module__.split('.')[0] in ('huggingface_hub', 'httpx', 'requests', 'urllib3'):
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
 def _pretrained_cfg(arch: str):
     import timm
     try: return timm.models.get_pretrained_cfg(arch)
@@ -257,7 +267,7 @@ def create_vit(name: str = 'vit_base_patch32_224', *, pretrained: bool = False, 
         if seed is not None: torch.manual_seed(seed)
         try: model = timm.create_model(arch, pretrained=pretrained, **kw)
         except Exception as e:
-            if not pretrained: raise
+            if not (pretrained and _is_download_error(e)): raise
             cfg = _pretrained_cfg(arch)
             hub = getattr(cfg, 'hf_hub_id', None)
             if hub is None and getattr(cfg, 'url', None) is None:
