@@ -328,6 +328,7 @@ class ReconstructionModel(nn.Module):
         return self.shuffle(self.decoder(fmap))
 
     def forward(self, x: Tensor) -> Tensor:
+        "Images (N, 3, H, W) in [0, 1] -> predicted images of the same shape, in pixel space (not clamped)."
         H, W = x.shape[-2:]
         p = self.patch_size
         if H % p or W % p: raise ValueError(f"image size {H} x {W} is not a multiple of the patch size {p}")
@@ -336,4 +337,6 @@ class ReconstructionModel(nn.Module):
     def read_layers(self, x: Tensor, layers, pool='flatten') -> list[Tensor]:
         "The encoder's layers (see `stir_ft.layers.read_layers`): the decoder is not a layer of the measurements."
         return read_layers(self.encoder, x, layers, pool)
-    def default_layers(self) -> list: return default_layers(self.encoder)
+    def default_layers(self) -> list:
+        "The encoder's default layers (0..depth for a timm ViT)."
+        return default_layers(self.encoder)
