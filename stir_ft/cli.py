@@ -4,15 +4,15 @@
 
 # %% ../nbs/12_cli.ipynb #6af5e987
 from __future__ import annotations
-import copy, json, sys, time
+import copy, sys, time
 from pathlib import Path
-import numpy as np
 import torch
 from fastcore.script import anno_parser
-from .layers import default_layers, read_layers
+from .layers import default_layers
 from .inversion import invert
 from .metrics import finetuning_metrics, FinetuningMetrics
-from .finetune import finetune, evaluate, atomic_write, _save_json
+from .finetune import finetune
+from .files import atomic_write, save_json
 from .data import ArrayDataset, synthetic_shapes, stir_images, get_dataset, paper_transforms
 from .models import create_vit, save_weights
 
@@ -44,7 +44,7 @@ def write_outputs(m: FinetuningMetrics, out, title: str, scale: str, summary: di
     files = dict(metrics_json=out/'metrics.json', metrics_png=out/'metrics.png', summary_json=out/'summary.json')
     m.save(files['metrics_json'])
     _save_fig(m.plot(title=title, scale=scale), files['metrics_png'])
-    _save_json(dict(summary or {}, title=title, scale=scale, files={k: str(v) for k, v in files.items()}), files['summary_json'])
+    save_json(dict(summary or {}, title=title, scale=scale, files={k: str(v) for k, v in files.items()}), files['summary_json'])
     say(metrics_table(m))
     return files
 

@@ -4,23 +4,24 @@
 
 # %% ../nbs/08_finetune.ipynb #2cbd690b
 from __future__ import annotations
-import json, math, os, tempfile, time
+import json, math, time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Callable
+from typing import Sequence
 import numpy as np
 import torch
-from torch import nn, Tensor
+from torch import nn
 import torch.nn.functional as F
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 from .layers import is_timm_vit, model_device
+from .files import save_json, save_torch
 from .data import ArrayDataset, CORRUPTIONS, corrupt, load_cifar_c
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'TASKS', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr', 'atomic_write', 'evaluate',
-           'History', 'checkpoint_path', 'finetune', 'CorruptionAccuracy', 'corruption_accuracy']
+__all__ = ['STRATEGIES', 'TASKS', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr', 'evaluate', 'History',
+           'checkpoint_path', 'finetune', 'CorruptionAccuracy', 'corruption_accuracy']
 
 # %% ../nbs/08_finetune.ipynb #b141dc95
 STRATEGIES = ('full', 'linear', 'surgical', 'scratch')
@@ -73,22 +74,7 @@ def cosine_lr(step: int, total: int, lr: float, warmup: int = 0) -> float:
     if step < warmup: return lr * (step + 1) / warmup
     return lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
 
-# %% ../nbs/08_finetune.ipynb #e860ed7d
-def atomic_write(path, write: Callable):
-    "Call `write(file_path)` on a temporary file next to `path`, then rename it to `path`; nothing is left on failure."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + '.', suffix='.tmp'); os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
-    return path
-
-def _save_json(obj, path): return atomic_write(path, lambda t: Path(t).write_text(json.dumps(obj, indent=1)))
-def _save_torch(obj, path): return atomic_write(path, lambda t: torch.save(obj, t))
-
-# %% ../nbs/08_finetune.ipynb #cd3d277d
+# %% ../nbs/08_finetune.ipynb #82ff5bd9
 def _autocast(device: torch.device, amp: bool | None):
     "bf16 autocast on CUDA when `amp` is True or None; nothing on CPU unless asked."
     on = device.type == 'cuda' if amp is None else amp
@@ -128,7 +114,7 @@ def evaluate(model: nn.Module, data, task: str = 'classification', batch_size: i
     if total == 0: raise ValueError("evaluate got an empty dataset")
     return score / total
 
-# %% ../nbs/08_finetune.ipynb #d670c912
+# %% ../nbs/08_finetune.ipynb #c35e0786
 class History(list):
     "Per-epoch training records (dicts), with the run's `config` and `checkpoint_dir`."
     def __init__(self, records=(), config: dict | None = None, checkpoint_dir=None):
@@ -161,7 +147,7 @@ def _resume(checkpoint_dir, config, model, opt):
         diff = {k: (old.get(k), v) for k, v in config.items() if old.get(k) != v}
         if diff: raise ValueError(f"{d} holds a run with other settings ({', '.join(f'{k}: {a!r} there, {b!r} now' for k, (a, b) in diff.items())}); "
                                   "finish it with the same settings or use another checkpoint_dir")
-    else: _save_json(config, cfg_file)
+    else: save_json(config, cfg_file)
     if not (d/'resume.pt').exists(): return 0, []
     state = torch.load(d/'resume.pt', map_location='cpu', weights_only=False)
     model.load_state_dict(torch.load(checkpoint_path(d, state['epoch']), map_location='cpu', weights_only=True))
@@ -170,11 +156,11 @@ def _resume(checkpoint_dir, config, model, opt):
 
 def _save_epoch(checkpoint_dir, epoch, model, opt, records):
     d = Path(checkpoint_dir)
-    _save_torch(model.state_dict(), checkpoint_path(d, epoch))   # weights first: resume.pt only ever names complete epochs
-    _save_torch({'epoch': epoch, 'optimizer': opt.state_dict(), 'history': records}, d/'resume.pt')
-    _save_json(records, d/'history.json')
+    save_torch(model.state_dict(), checkpoint_path(d, epoch))   # weights first: resume.pt only ever names complete epochs
+    save_torch({'epoch': epoch, 'optimizer': opt.state_dict(), 'history': records}, d/'resume.pt')
+    save_json(records, d/'history.json')
 
-# %% ../nbs/08_finetune.ipynb #a8393af6
+# %% ../nbs/08_finetune.ipynb #ca446c0b
 def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'classification', strategy: str = 'full',
              blocks: int = 1, optimizer: str = 'sgd', lr: float = 1e-3, momentum: float = 0.9, weight_decay: float = 1e-4,
              warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data=None,
@@ -228,7 +214,7 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
         for p, f in flags: p.requires_grad_(f)
     return History(records, config, checkpoint_dir)
 
-# %% ../nbs/08_finetune.ipynb #f5f7d8d0
+# %% ../nbs/08_finetune.ipynb #346ba976
 @dataclass
 class CorruptionAccuracy:
     "Accuracy per corruption (rows) and severity (columns), and the clean accuracy on the same images (nan if unknown)."

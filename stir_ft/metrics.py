@@ -4,16 +4,15 @@
 
 # %% ../nbs/04_metrics.ipynb #576c28a4
 from __future__ import annotations
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from typing import Sequence, NamedTuple, Callable
-import json
 import numpy as np
 import torch
 from torch import nn, Tensor
 from .cka import unit_grams
 from .layers import read_layers, default_layers, check_images, model_device
 from .inversion import frozen
-from .stir import stir_matrix, StirMatrix, _similarity
+from .stir import stir_matrix, _similarity
 
 # %% auto #0
 __all__ = ['Metric', 'FinetuningMetrics', 'finetuning_metrics', 'forgetting', 'learning', 'invariance_flow', 'cka_divergence']
@@ -56,19 +55,15 @@ class FinetuningMetrics:
                     self_stir_pt=self.self_stir_pt.tolist(), self_stir_ft=self.self_stir_ft.tolist(), settings=self.settings)
 
     def save(self, path):
-        "Write `to_dict()` as JSON, atomically (a temporary file renamed into place)."
-        from pathlib import Path
-        import os, tempfile
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix='.tmp')
-        with os.fdopen(fd, 'w') as f: json.dump(self.to_dict(), f, indent=1)
-        os.replace(tmp, path)
+        "Write `to_dict()` as JSON, atomically (`stir_ft.files.save_json`)."
+        from stir_ft.files import save_json
+        return save_json(self.to_dict(), path)
 
     def plot(self, title: str | None = None, scale: str | None = None):
         "Forgetting and learning per layer, cka divergence per layer, and the invariance flow matrix."
         import matplotlib.pyplot as plt
         from matplotlib.colors import TwoSlopeNorm
-        L, xs = len(self.layers), np.arange(len(self.layers))
+        xs = np.arange(len(self.layers))
         fig, axs = plt.subplots(1, 3, figsize=(12, 3.3), gridspec_kw=dict(width_ratios=[1.2, 1, 1]))
         for met, lab, c in ((self.forgetting, 'forgetting', 'C3'), (self.learning, 'learning', 'C0')):
             axs[0].errorbar(xs, met.mean, yerr=met.std, marker='o', ms=3, capsize=2, label=lab, color=c)

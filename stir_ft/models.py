@@ -4,12 +4,13 @@
 
 # %% ../nbs/07_models.ipynb #f962c31c
 from __future__ import annotations
-import os, pickle, tempfile, warnings, difflib
+import os, pickle, warnings, difflib
 from pathlib import Path
 from typing import Mapping, NamedTuple
 import torch
 from torch import nn, Tensor
 from .layers import NormalizedModel, is_timm_vit, read_layers, default_layers
+from .files import atomic_write
 
 # %% auto #0
 __all__ = ['TINY_CONFIGS', 'read_state_dict', 'save_weights', 'LoadResult', 'load_weights', 'create_vit', 'ReconstructionModel']
@@ -63,10 +64,7 @@ def save_weights(model: nn.Module | Mapping, path: str | os.PathLike) -> Path:
     "Atomically save `model.state_dict()` (or a state dict) to `path`: safetensors for `.safetensors`, `torch.save` otherwise."
     path = Path(path).expanduser()
     sd = model.state_dict() if isinstance(model, nn.Module) else dict(model)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    os.close(fd)
-    try:
+    def write(tmp):
         if path.suffix == '.safetensors':
             from safetensors.torch import save_file
             bad = [k for k, v in sd.items() if not isinstance(v, Tensor)]
@@ -75,11 +73,7 @@ def save_weights(model: nn.Module | Mapping, path: str | os.PathLike) -> Path:
             save_file({k: v.detach().cpu().clone().contiguous() for k, v in sd.items()}, tmp, metadata={'format': 'pt'})
         else:
             torch.save({k: v.detach().cpu() if isinstance(v, Tensor) else v for k, v in sd.items()}, tmp)
-        with open(tmp, 'rb+') as f: os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.remove(tmp)
-        raise
+    atomic_write(path, write)
     return path
 
 # %% ../nbs/07_models.ipynb #251a19d2
