@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_files.ipynb #a78a018f
 from __future__ import annotations
-import json, os, tempfile
+import json, os, uuid
 from pathlib import Path
 from typing import Callable
 
@@ -15,7 +15,8 @@ __all__ = ['atomic_write', 'save_json', 'save_torch']
 def atomic_write(path, write: Callable[[str], object]) -> Path:
     "Call `write(tmp_path)` on a temporary file next to `path`, flush it to disk and rename it to `path`; nothing is left on failure."
     path = Path(path).expanduser(); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp'); os.close(fd)
+    # a fresh name, created by the writer itself, so the file gets the usual permissions (mkstemp would make it 0600)
+    tmp = str(path.parent/f'.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp')
     try:
         write(tmp)
         with open(tmp, 'rb+') as f: os.fsync(f.fileno())

@@ -1,7 +1,7 @@
 """Write README.md from nbs/index.ipynb (nbdev_readme needs Quarto, which this project does not require).
 
 Markdown cells are copied; code cells become ```python blocks followed by their printed output; cells marked
-`#| hide` are left out. `python tools/make_readme.py --check` exits 1 when README.md is out of date."""
+`#| hide` are left out. Image links relative to nbs/ are rewritten relative to the repository root. `python tools/make_readme.py --check` exits 1 when README.md is out of date."""
 import json, sys
 from pathlib import Path
 
@@ -14,7 +14,7 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb') -> str:
         src = ''.join(cell['source']).strip()
         if not src or src.startswith('#| hide'): continue
         if cell['cell_type'] == 'markdown':
-            parts.append(src)
+            parts.append(src.replace('](images/', '](nbs/images/'))   # images live next to the notebooks
         elif cell['cell_type'] == 'code':
             parts.append(f"```python\n{src}\n```")
             out = ''.join(''.join(o.get('text', '')) for o in cell.get('outputs', []) if o.get('output_type') == 'stream').rstrip()
