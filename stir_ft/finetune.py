@@ -214,7 +214,7 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
         for p, f in flags: p.requires_grad_(f)
     return History(records, config, checkpoint_dir)
 
-# %% ../nbs/08_finetune.ipynb #346ba976
+# %% ../nbs/08_finetune.ipynb #4194a08c
 @dataclass
 class CorruptionAccuracy:
     "Accuracy per corruption (rows) and severity (columns), and the clean accuracy on the same images (nan if unknown)."
