@@ -226,9 +226,14 @@ class CorruptionAccuracy:
     source: str
     @property
     def mean(self) -> float: return float(self.accuracy.mean())
-    def by_severity(self) -> np.ndarray: return self.accuracy.mean(0)
-    def by_corruption(self) -> dict: return dict(zip(self.corruptions, self.accuracy.mean(1).tolist()))
+    def by_severity(self) -> np.ndarray:
+        "Mean accuracy per severity, over corruptions."
+        return self.accuracy.mean(0)
+    def by_corruption(self) -> dict:
+        "Mean accuracy per corruption, over severities."
+        return dict(zip(self.corruptions, self.accuracy.mean(1).tolist()))
     def to_dict(self) -> dict:
+        "Plain-JSON view of the table."
         return dict(accuracy=self.accuracy.tolist(), corruptions=list(self.corruptions), severities=list(self.severities),
                     clean=self.clean, mean=self.mean, n=self.n, source=self.source)
     def __str__(self):

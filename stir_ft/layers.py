@@ -42,12 +42,16 @@ class NormalizedModel(nn.Module):
                              "NormalizedModel(model, mean=(...), std=(...)))")
         return cls(model, cfg['mean'], cfg['std'])
 
-    def normalize(self, x: Tensor) -> Tensor: return (x - self.mean) / self.std
+    def normalize(self, x: Tensor) -> Tensor:
+        "(x - mean) / std: what the wrapped model sees."
+        return (x - self.mean) / self.std
     def forward(self, x: Tensor) -> Tensor: return self.model(self.normalize(x))
     def read_layers(self, x: Tensor, layers: Sequence, pool='flatten') -> list[Tensor]:
         "Layers of the wrapped model, read from normalised inputs (see `read_layers`)."
         return read_layers(self.model, self.normalize(x), layers, pool)
-    def default_layers(self) -> list: return default_layers(self.model)
+    def default_layers(self) -> list:
+        "The wrapped model's default layers (see `default_layers`)."
+        return default_layers(self.model)
 
 # %% ../nbs/01_layers.ipynb #997052ee
 def tiny_vit(depth: int = 4, width: int = 64, img_size: int = 32, patch_size: int = 8, num_heads: int = 4,
