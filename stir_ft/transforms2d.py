@@ -341,7 +341,8 @@ class Transforms2D(Dataset):
         return int(i)
 
     def _content(self, i):
-        rng = np.random.default_rng([self.seed, SPLITS[self.split], i, 0])
+        rng = np.random.default_rng([self.seed, SPLITS[self.split], i, 1])   # non-zero tags: numpy's SeedSequence treats
+        # trailing zeros as absent ([s, j] == [s, j, 0]), so a 0 tag would repeat background(j)'s stream
         c = int(rng.integers(len(self.classes)))
         inst = self._instances[c]
         obj = int(inst[rng.integers(len(inst))])
@@ -360,7 +361,7 @@ class Transforms2D(Dataset):
         label, obj, b, crop = self._content(i)
         p = dict(label=label, object=obj, background=b, crop=crop)
         for t in self.transforms:
-            p[t] = draw_params(t, np.random.default_rng([self.seed, SPLITS[self.split], i, 1, self.draw, ALL_TRANSFORMS.index(t)]))
+            p[t] = draw_params(t, np.random.default_rng([self.seed, SPLITS[self.split], i, 2, self.draw, ALL_TRANSFORMS.index(t) + 1]))
         return p
 
     def _object(self, k, side):
