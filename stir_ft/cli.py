@@ -89,7 +89,6 @@ def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     t0, times = time.time(), {}
     say(f"stir-ft demo: writing to {out.resolve()}  (CPU threads: {torch.get_num_threads()})")
-    torch.manual_seed(0)
     kw = dict(batch_size=cfg['batch_size'], device='cpu', progress=progress)
     # 1. pretraining: shape labels, colour random -> colour invariance is useful
     say(f"[1/4] pretraining a tiny ViT (depth 4, width 64, 32 px) to classify the shape of {cfg['n_train']} synthetic images")

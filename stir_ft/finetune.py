@@ -181,7 +181,6 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
         params = [p for p in model.parameters() if p.requires_grad]
         opt = _optimizer(optimizer, params, lr, momentum, weight_decay)
         start, records = (0, []) if checkpoint_dir is None else _resume(checkpoint_dir, config, model, opt)
-        model.to(device)
         if checkpoint_dir is not None and start == 0: _save_epoch(checkpoint_dir, 0, model, opt, records)
         steps = math.ceil(len(train_data) / batch_size); total = epochs * steps
         warm = warmup_steps(warmup, total)
