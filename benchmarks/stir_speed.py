@@ -67,6 +67,7 @@ def parse_args(argv=None):
     p.add_argument('--reference-cells', type=int, default=2, help='STIR values the reference package computes')
     p.add_argument('--batch-size', type=int, default=None, help='inversion chunk (default: all k x N at once)')
     p.add_argument('--no-cache-check', action='store_true'); p.add_argument('--no-fp32-check', action='store_true')
+    p.add_argument('--flops-only', action='store_true', help='print the FLOP count of the analysis and stop')
     a = p.parse_args(argv)
     for k, v in SCALES[a.scale].items():
         if getattr(a, k) is None: setattr(a, k, v)
@@ -88,12 +89,14 @@ def finetuned_copy(pt, scale, seed):
 def inversion_flops(model, x1, layers):
     "FLOPs of one inversion step (forward to the layer + backward to the input) of one image, summed over `layers`."
     from torch.utils.flop_counter import FlopCounterMode
+    from stir_ft.inversion import frozen
     total = 0
-    for layer in layers:
-        xa = x1.clone().requires_grad_(True)
-        with FlopCounterMode(display=False) as fc:
-            read_layers(model, xa, layer).float().norm().backward()
-        total += fc.get_total_flops()
+    with frozen(model):                    # as in the package: input gradients only, no weight gradients
+        for layer in layers:
+            xa = x1.clone().requires_grad_(True)
+            with FlopCounterMode(display=False) as fc:
+                torch.autograd.grad(read_layers(model, xa, layer).float().norm(), xa)
+            total += fc.get_total_flops()
     return total
 
 
@@ -174,6 +177,11 @@ def main(argv=None):
     kw = dict(seeds=seeds, iters=a.iters, batch_size=a.batch_size, progress=False)
 
     flops = 2 * K * N * a.iters * inversion_flops(pt, x[:1], layers)
+    if a.flops_only:
+        print(f"inversion model FLOPs of the analysis: {flops:.3e}")
+        for name, peak in BF16_PEAK.items():
+            if name in ('H100', 'A100'): print(f"  at 100% / 40% of {name} dense bf16 peak: {flops / peak:.1f} s / {flops / (0.4 * peak):.1f} s")
+        return
     finetuning_metrics(pt, ft, x[:2], seeds=(0,), iters=1, progress=False)          # warm-up (kernels, allocator)
     res, t_pkg, cores = timed(lambda: finetuning_metrics(pt, ft, x, **kw), dev)
     rows = [('package, four metrics (default path)', t_pkg, values_per_seed * K, 'measured')]
