@@ -43,6 +43,7 @@ def _trains(local: str, strategy: str, blocks: int) -> bool:
 
 def apply_strategy(model: nn.Module, strategy: str = 'full', blocks: int = 1, seed: int | None = 0) -> list[str]:
     "Set `requires_grad` for `strategy` (re-initialising for 'scratch'); return the names of the trainable parameters."
+    if hasattr(model, 'apply_strategy'): return model.apply_strategy(strategy, blocks, seed)   # e.g. stir_ft.spottune.SpotTune
     if strategy not in STRATEGIES: raise ValueError(f"unknown strategy {strategy!r}; choose one of {STRATEGIES}")
     if strategy == 'full' and not any(is_timm_vit(m) for m in model.modules()):
         for p in model.parameters(): p.requires_grad_(True)
@@ -133,6 +134,27 @@ def checkpoint_path(checkpoint_dir, epoch: int) -> Path:
 
 def _epoch_seed(seed: int, epoch: int) -> int: return seed * 100003 + epoch
 
+def _param_groups(model, params, lr, weight_decay, groups):
+    "Optimiser groups: the model's named `optimizer_groups()` (else one group 'model'), with per-group lr / weight_decay from `groups`."
+    named = model.optimizer_groups() if hasattr(model, 'optimizer_groups') else [dict(name='model', params=params)]
+    names = [g['name'] for g in named]
+    groups = dict(groups or {})
+    unknown = sorted(set(groups) - set(names))
+    if unknown: raise ValueError(f"unknown parameter group(s) {unknown} in `groups`: this model's groups are {names}")
+    for n, o in groups.items():
+        bad = sorted(set(o) - {'lr', 'weight_decay'})
+        if bad: raise ValueError(f"groups[{n!r}] sets {bad}: only 'lr' and 'weight_decay' can be set per group")
+    trainable, seen, out = {id(p) for p in params}, set(), []
+    for g in named:
+        ps = [p for p in g['params'] if id(p) in trainable and id(p) not in seen]
+        seen |= {id(p) for p in ps}
+        o = groups.get(g['name'], {})
+        if ps: out.append(dict(params=ps, name=g['name'], base_lr=o.get('lr', lr), lr=o.get('lr', lr),
+                               weight_decay=o.get('weight_decay', weight_decay)))
+    if len(seen) != len(trainable):
+        raise ValueError(f"{len(trainable) - len(seen)} trainable parameter(s) belong to none of the model's optimizer_groups() {names}")
+    return out
+
 def _optimizer(name, params, lr, momentum, weight_decay):
     if name == 'sgd': return torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     if name == 'adamw': return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
@@ -163,7 +185,7 @@ def _save_epoch(checkpoint_dir, epoch, model, opt, records):
 # %% ../nbs/08_finetune.ipynb #ca446c0b
 def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'classification', strategy: str = 'full',
              blocks: int = 1, optimizer: str = 'sgd', lr: float = 1e-3, momentum: float = 0.9, weight_decay: float = 1e-4,
-             warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data=None,
+             groups: dict | None = None, warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data=None,
              checkpoint_dir=None, device=None, amp: bool | None = None, num_workers: int = 0,
              progress: bool = True) -> History:
     "Finetune `model` in place on `train_data` ((image in [0, 1], label) pairs) with the paper's recipe; resumable from `checkpoint_dir`."
@@ -173,38 +195,42 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
     device = torch.device(device) if device is not None else model_device(model)
     config = dict(task=task, strategy=strategy, blocks=blocks, optimizer=optimizer, lr=lr, momentum=momentum,
                   weight_decay=weight_decay, warmup=warmup, clip=clip, batch_size=batch_size, seed=seed, epochs=epochs,
-                  n_train=len(train_data))
+                  n_train=len(train_data), groups=groups)
     flags = [(p, p.requires_grad) for p in model.parameters()]
     try:
         apply_strategy(model, strategy, blocks, seed)
         model.to(device)
         params = [p for p in model.parameters() if p.requires_grad]
-        opt = _optimizer(optimizer, params, lr, momentum, weight_decay)
+        opt = _optimizer(optimizer, _param_groups(model, params, lr, weight_decay, groups), lr, momentum, weight_decay)
         start, records = (0, []) if checkpoint_dir is None else _resume(checkpoint_dir, config, model, opt)
         if checkpoint_dir is not None and start == 0: _save_epoch(checkpoint_dir, 0, model, opt, records)
         steps = math.ceil(len(train_data) / batch_size); total = epochs * steps
         warm = warmup_steps(warmup, total)
         bar = tqdm(total=total, initial=start * steps, desc=f'finetune ({strategy})', disable=not progress)
         for epoch in range(start + 1, epochs + 1):
-            t0, losses = time.time(), []
+            t0, losses, extras = time.time(), [], []
             with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
                 torch.manual_seed(_epoch_seed(seed, epoch))
                 gen = torch.Generator().manual_seed(_epoch_seed(seed, epoch))
                 model.train()
                 for i, (x, y) in enumerate(_batches(train_data, batch_size, num_workers, shuffle=True, generator=gen)):
                     step_lr = cosine_lr((epoch - 1) * steps + i, total, lr, warm)
-                    for g in opt.param_groups: g['lr'] = step_lr
+                    for g in opt.param_groups: g['lr'] = cosine_lr((epoch - 1) * steps + i, total, g.get('base_lr', lr), warm)
                     x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
                     with _autocast(device, amp):
                         loss, _ = _loss(model, x, y, task)
-                    if not torch.isfinite(loss): raise FloatingPointError(f"loss is {loss.item()} at epoch {epoch}, batch {i}: lower lr or check the data")
+                        extra = model.extra_loss() if hasattr(model, 'extra_loss') else None   # e.g. SpotTune's usage penalty
+                    objective = loss if extra is None else loss + extra.float()
+                    if not torch.isfinite(objective): raise FloatingPointError(f"loss is {objective.item()} at epoch {epoch}, batch {i}: lower lr or check the data")
                     opt.zero_grad(set_to_none=True)
-                    loss.backward()
+                    objective.backward()
                     if clip is not None: torch.nn.utils.clip_grad_norm_(params, clip)
                     opt.step()
                     losses.append(loss.item())
+                    if extra is not None: extras.append(extra.item())
                     bar.update(1); bar.set_postfix(epoch=epoch, loss=f'{losses[-1]:.3f}')
             rec = dict(epoch=epoch, train_loss=float(np.mean(losses)), lr=step_lr, seconds=time.time() - t0)
+            if extras: rec['extra_loss'] = float(np.mean(extras))
             if eval_data is not None: rec['eval'] = evaluate(model, eval_data, task, batch_size, device, amp, num_workers)
             records.append(rec)
             if checkpoint_dir is not None: _save_epoch(checkpoint_dir, epoch, model, opt, records)
