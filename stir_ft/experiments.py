@@ -24,7 +24,7 @@ __all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'SYNTHETI
            'config_key', 'results_root', 'ResultStore', 'resolve_dataset', 'find_arrays', 'make_dataset', 'num_classes',
            'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment', 'run_experiment']
 
-# %% ../nbs/11_experiments.ipynb #78944cb9
+# %% ../nbs/11_experiments.ipynb #9b781ffc
 SCALE_NAMES = ('smoke', 'offline', 'paper')
 STORE_VERSION = 1          # part of every key: bump it when stored results stop being comparable
 _STIR = dict(n_images=500, image_seed=0, iters=50, seeds=[0, 1, 2], step_size=0.5, similarity='linear_cka',
@@ -34,11 +34,11 @@ _RECIPE = dict(strategy='full', blocks=1, optimizer='sgd', lr=1e-3, momentum=0.9
 SCALES = {
     'smoke': dict(
         model=dict(name='tiny', img_size=32),
-        pretrain=dict(source='shapes-colour', n_train=1024, n_test=256, epochs=4, optimizer='adamw', lr=3e-3,
+        pretrain=dict(source='shapes-shape', n_train=2000, n_test=256, epochs=10, optimizer='adamw', lr=3e-3,
                       weight_decay=0.05, momentum=0.9, warmup=0.05, clip=1.0, batch_size=64, seed=0),
-        finetune=dict(_RECIPE, epochs=2, lr=0.05, batch_size=64, n_train=512, n_test=128),
+        finetune=dict(_RECIPE, epochs=3, lr=0.05, batch_size=64, n_train=1024, n_test=128),
         stir=dict(_STIR, n_images=24, iters=10, seeds=[0]),
-        stand_ins={'cifar10': 'shapes-shape', 'cifar100': 'shapes-position'}),
+        stand_ins={'cifar10': 'shapes-colour', 'cifar100': 'shapes-position'}),
     'offline': dict(
         model=dict(name='vit_base_patch32_224', img_size=224),
         pretrain=dict(source='transforms2d', transforms=['scale', 'translate', 'rotate', 'hue', 'brightness', 'blur'],
