@@ -138,7 +138,7 @@ def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say
     say(f"done in {times['total_s']:.0f} s. Wrote:\n" + '\n'.join(f'  {p}' for p in files.values()))
     return dict(metrics=m, summary=summary, files=files)
 
-# %% ../nbs/12_cli.ipynb #c4a3509a
+# %% ../nbs/12_cli.ipynb #0ab25463
 def load_model(spec: str, arch: str | None = None, device='cpu') -> torch.nn.Module:
     "A model from a timm name (hub weights) or a weight file (loaded into `arch`, default vit_base_patch32_224)."
     if Path(spec).exists():
@@ -161,7 +161,7 @@ def run_measure(pretrained: str, finetuned: str, data: str = 'cifar10', out='sti
                 split: str | None = None, root: str = 'data', download: bool = False, n: int = 500, image_seed: int = 0,
                 seeds=(0, 1, 2), iters: int = 50, layers=None, pool: str = 'flatten', similarity: str = 'linear_cka',
                 self_terms: str = 'computed', batch_size: int | None = None, device: str | None = None,
-                progress: bool = True, say=print) -> dict:
+                precision: str = 'auto', cache: str | None = None, progress: bool = True, say=print) -> dict:
     "The four metrics of `finetuned` relative to `pretrained` on `n` images of `data`; figures, JSON and a table in `out`."
     t0 = time.time()
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
@@ -174,13 +174,14 @@ def run_measure(pretrained: str, finetuned: str, data: str = 'cifar10', out='sti
     x, idx = stir_images(ds, n=n, seed=image_seed)
     say(f"measuring on {n} images of {data} at {size} px; layers {layers or default_layers(pt)}; {iters} steps; seeds {seeds}")
     m = finetuning_metrics(pt, ft, x.to(device), layers, seeds=seeds, iters=iters, pool=pool, similarity=similarity,
-                           self_terms=self_terms, batch_size=batch_size, progress=progress)
+                           self_terms=self_terms, batch_size=batch_size, precision=precision, cache=cache, progress=progress)
+    if cache: say(f"inversion cache {cache}: {m.inversions['computed']} inversions computed, {m.inversions['reused']} reused")
     summary = dict(pretrained=pretrained, finetuned=finetuned, arch=arch, data=data, split=split, image_seed=image_seed,
-                   image_indices=[int(i) for i in idx], device=device, seconds=time.time() - t0)
+                   image_indices=[int(i) for i in idx], device=device, inversions=m.inversions, seconds=time.time() - t0)
     files = write_outputs(m, out, f'{Path(finetuned).name} relative to {Path(pretrained).name} on {data}', 'user models', summary, say)
     return dict(metrics=m, summary=summary, files=files)
 
-# %% ../nbs/12_cli.ipynb #b3119173
+# %% ../nbs/12_cli.ipynb #ca43010d
 def demo(out: str = 'stir_ft_demo',  # folder for the figures, the JSON and the checkpoints
          quick: bool = False,  # tiny sizes for a smoke test (seconds; the numbers mean nothing)
          no_progress: bool = False):  # hide the progress bars
@@ -203,13 +204,16 @@ def measure(pretrained: str,  # timm model name (hub weights) or a weight file (
             pool: str = 'flatten',  # token pooling: flatten, cls or mean
             similarity: str = 'linear_cka',  # linear_cka, debiased_linear_cka, rbf_cka or debiased_rbf_cka
             self_terms: str = 'computed',  # computed, or one (the paper's convention STIR(m|m) = 1)
-            batch_size: int = None,  # images per inversion chunk (less GPU memory)
+            batch_size: int = None,  # images per inversion chunk (default: all; halved automatically if a GPU runs out of memory)
             device: str = None,  # cuda or cpu; default cuda when available
+            precision: str = 'auto',  # inversion precision: auto (bf16 on GPU, fp32 on CPU), bf16 or fp32
+            cache: str = None,  # folder for inverted inputs: measuring more finetuned models against the same pretrained one reuses its inversions
             no_progress: bool = False):  # hide the progress bars
     "Forgetting, learning, cka divergence and invariance flow of a finetuned model relative to its pretrained model."
     run_measure(pretrained, finetuned, data, out, arch=arch, split=split, root=root, download=download, n=n,
                 image_seed=image_seed, seeds=seeds, iters=iters, layers=layers, pool=pool, similarity=similarity,
-                self_terms=self_terms, batch_size=batch_size, device=device, progress=not no_progress)
+                self_terms=self_terms, batch_size=batch_size, device=device, precision=precision, cache=cache,
+                progress=not no_progress)
 
 COMMANDS = dict(demo=demo, measure=measure)
 
