@@ -248,7 +248,7 @@ class CorrelationStudy:
         from matplotlib.ticker import MaxNLocator
         b = self.best; xb = self.values[b.aggregate]
         d = 'change in ' if self.changes else ''
-        fig, axs = plt.subplots(1, 3, figsize=(13, 3.6))
+        fig, axs = plt.subplots(1, 3, figsize=(10, 3.6), layout='constrained')
         ax = axs[0]; ax.plot(self.epochs, self.robustness, 'o-', ms=3, color='C0'); ax.set_ylabel(d + self.robustness_name, color='C0', fontsize=8)
         ax.set_xlabel('epoch'); ax2 = ax.twinx(); ax2.plot(self.epochs, xb, 's--', ms=3, color='C3'); ax2.set_ylabel(d + b.label, color='C3', fontsize=8)
         ax.set_title('per epoch' + (' (changes from the epoch before)' if self.changes else ''), fontsize=9)
@@ -267,8 +267,7 @@ class CorrelationStudy:
             ax.set_title(f'correlation up to epoch n\n{d}{self.curve_aggregate.label}', fontsize=9)
         ax.set_xlabel('last epoch n used')
         for a in (axs[0], axs[2]): a.xaxis.set_major_locator(MaxNLocator(integer=True))
-        fig.suptitle(' | '.join(t for t in (title, f'scale: {scale}' if scale else None) if t) or None, fontsize=10)
-        fig.tight_layout()
+        fig.suptitle(' | '.join(t for t in (title, f'scale: {scale}' if scale else None) if t) or None, fontsize=9)
         return fig
 
 def correlation_study(metrics, robustness, *, ranges: str | Sequence = 'prefix_suffix', operations: Sequence[str] = tuple(OPERATIONS),

@@ -4,7 +4,8 @@
 
 # %% ../nbs/11_experiments.ipynb #6fc5ec3f
 from __future__ import annotations
-import copy, difflib, hashlib, json, math, os, tempfile, warnings
+import copy, difflib, hashlib, json, math, os, tempfile, textwrap, threading, warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
@@ -15,22 +16,35 @@ from tqdm.auto import tqdm
 from .files import save_json
 from .data import (ArrayDataset, SHAPE_TARGETS, get_dataset, load_array_file, paper_transforms, stir_images,
                    synthetic_shapes)
-from .models import create_vit, ReconstructionModel
+from .models import create_vit, ReconstructionModel, TINY_CONFIGS
 from .finetune import finetune, checkpoint_path, History, TASKS, STRATEGIES
 from .metrics import finetuning_metrics, FinetuningMetrics, Metric
 
 # %% auto #0
-__all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'SYNTHETIC_DATASETS', 'get_scale', 'canonical_json',
-           'config_key', 'results_root', 'ResultStore', 'resolve_dataset', 'find_arrays', 'make_dataset', 'num_classes',
-           'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment', 'run_experiment']
+__all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'SYNTHETIC_DATASETS', 'VERDICTS', 'get_scale',
+           'canonical_json', 'config_key', 'results_root', 'ResultStore', 'resolve_dataset', 'find_arrays',
+           'make_dataset', 'num_classes', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment',
+           'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'paper_layer', 'claims_table']
 
 # %% ../nbs/11_experiments.ipynb #9b781ffc
-SCALE_NAMES = ('smoke', 'offline', 'paper')
+SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
 STORE_VERSION = 1          # part of every key: bump it when stored results stop being comparable
 _STIR = dict(n_images=500, image_seed=0, iters=50, seeds=[0, 1, 2], step_size=0.5, similarity='linear_cka',
              pool='flatten', self_terms='computed', precision='auto')
 _RECIPE = dict(strategy='full', blocks=1, optimizer='sgd', lr=1e-3, momentum=0.9, weight_decay=1e-4, warmup=0.05, clip=1.0,
                batch_size=128, seed=0)
+# notebook 30 (invariance transfer on Transforms-2D): its own small models, the same scale names
+_TRANSFER = dict(
+    smoke=dict(size=32, n_pretrain=(300, 600), epochs=3, n_probe=300, n_test=200, n_classes=8,
+               archs=dict(vit_d2=dict(depth=2), vit_d4=dict(depth=4)), batch_size=64, lr=2e-3,
+               nested_k=3, stir_n=24, stir_iters=10, stir_seeds=(0,)),
+    cpu=dict(size=32, n_pretrain=(2000, 4000), epochs=15, n_probe=1000, n_test=500, n_classes=10,
+             archs=dict(vit_d2=dict(depth=2), vit_d4=dict(depth=4)), batch_size=128, lr=3e-3,
+             nested_k=3, stir_n=64, stir_iters=50, stir_seeds=(0,)),
+    gpu=dict(size=32, n_pretrain=(10_000, 40_000), epochs=30, n_probe=5_000, n_test=2_000, n_classes=30,
+             archs=dict(vit_d4=dict(depth=4), vit_d8=dict(depth=8, embed_dim=192, num_heads=3)), batch_size=256, lr=1e-3,
+             nested_k=6, stir_n=500, stir_iters=50, stir_seeds=(0, 1, 2)),
+)
 SCALES = {
     'smoke': dict(
         model=dict(name='tiny', img_size=32),
@@ -38,7 +52,26 @@ SCALES = {
                       weight_decay=0.05, momentum=0.9, warmup=0.05, clip=1.0, batch_size=64, seed=0),
         finetune=dict(_RECIPE, epochs=3, lr=0.05, batch_size=64, n_train=1024, n_test=128),
         stir=dict(_STIR, n_images=24, iters=10, seeds=[0]),
-        stand_ins={'cifar10': 'shapes-colour', 'cifar100': 'shapes-position'}),
+        stand_ins={'cifar10': 'shapes-colour', 'cifar100': 'shapes-position'},
+        transfer=_TRANSFER['smoke']),
+    'cpu': dict(
+        model=dict(name='tiny-12', img_size=32),
+        pretrain=dict(source='transforms2d', transforms=['hue', 'brightness', 'contrast', 'grayscale', 'blur', 'noise'], classes=30,
+                      size=32, n_train=24_000, n_test=2_000, epochs=12, optimizer='adamw', lr=1e-3, weight_decay=0.05, momentum=0.9,
+                      warmup=0.05, clip=1.0, batch_size=64, seed=0),
+        finetune=dict(_RECIPE, epochs=10, lr=0.01, n_train=None, n_test=None),
+        stir=dict(_STIR, n_images=100, iters=20, seeds=[0, 1, 2]),
+        stand_ins={'cifar10': 'arrays:cifar10', 'cifar100': 'arrays:cifar100'},
+        transfer=_TRANSFER['cpu']),
+    'gpu': dict(
+        model=dict(name='vit_base_patch32_224', img_size=224),
+        pretrain=dict(source='transforms2d', transforms=['scale', 'translate', 'rotate', 'hue', 'brightness', 'blur'],
+                      classes=62, size=64, n_train=20_000, n_test=2_000, epochs=5, optimizer='adamw', lr=5e-4,
+                      weight_decay=0.05, momentum=0.9, warmup=0.05, clip=1.0, batch_size=256, seed=0),
+        finetune=dict(_RECIPE, epochs=10, lr=0.01, n_train=None, n_test=None),
+        stir=dict(_STIR),
+        stand_ins={'cifar10': 'arrays:cifar10', 'cifar100': 'arrays:cifar100'},
+        transfer=_TRANSFER['gpu']),
     'offline': dict(
         model=dict(name='vit_base_patch32_224', img_size=224),
         pretrain=dict(source='transforms2d', transforms=['scale', 'translate', 'rotate', 'hue', 'brightness', 'blur'],
@@ -46,13 +79,15 @@ SCALES = {
                       weight_decay=0.05, momentum=0.9, warmup=0.05, clip=1.0, batch_size=256, seed=0),
         finetune=dict(_RECIPE, epochs=20, lr=0.01, n_train=None, n_test=1000),
         stir=dict(_STIR),
-        stand_ins={'cifar10': 'arrays:cifar10', 'cifar100': 'arrays:cifar100'}),
+        stand_ins={'cifar10': 'arrays:cifar10', 'cifar100': 'arrays:cifar100'},
+        transfer=_TRANSFER['gpu']),
     'paper': dict(
         model=dict(name='vit_base_patch32_224', img_size=224),
         pretrain=dict(source='timm', weights=None),
         finetune=dict(_RECIPE, epochs=100, n_train=None, n_test=1000),
         stir=dict(_STIR),
-        stand_ins={}),
+        stand_ins={},
+        transfer=_TRANSFER['gpu']),
 }
 
 def get_scale(name: str | None = None) -> dict:
@@ -140,10 +175,24 @@ class ResultStore:
         entry = (kind, config_key(config))
         if self.has(kind, config):
             self.reused.append(entry); return self.load(kind, config)
-        result = compute()
-        self.save(kind, config, result)
+        with self._lock(kind, config):          # another process computing this entry: wait for it, then read its result
+            if self.has(kind, config):
+                self.reused.append(entry); return self.load(kind, config)
+            result = compute()
+            self.save(kind, config, result)
         self.computed.append(entry)
         return self.load(kind, config)          # what a rerun will see (JSON: tuples become lists, ...)
+
+    @contextmanager
+    def _lock(self, kind: str, config: dict):
+        "An exclusive lock on the entry's folder (`fcntl.flock` on `.lock`; none where fcntl is missing): one computer per entry."
+        folder = self.folder(kind, config); folder.mkdir(parents=True, exist_ok=True)
+        try: import fcntl
+        except ImportError: yield; return
+        with open(folder/'.lock', 'a') as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try: yield
+            finally: fcntl.flock(f, fcntl.LOCK_UN)
 
     @property
     def counts(self) -> dict:
@@ -434,24 +483,56 @@ class Experiment:
     # ---- measurements ----
     def metrics(self, epoch: int | None = None, seeds: Sequence[int] | None = None) -> FinetuningMetrics:
         "Forgetting, learning, cka divergence and invariance flow at `epoch` (default: the last); missing seeds computed (together), stored per seed."
-        st, e = self.stir_settings, self._epoch(epoch)
+        e = self._epoch(epoch)
+        return self._per_seed('metrics', lambda s: self.metrics_config(e, s), lambda: self.finetuned(e), seeds)
+
+    def unchanged_config(self, seed: int) -> dict:
+        "The configuration of `unchanged()` for one STIR `seed`: the pretrained model, the STIR images and settings."
+        stir = {k: v for k, v in self.stir_settings.items() if k != 'seeds'}
+        images = dict(data=self.data_spec, n_test=self.finetune_settings['n_test'])
+        return dict(self.pretrain_config, stir=stir, images=images, seed=int(seed))
+
+    def unchanged(self, seeds: Sequence[int] | None = None) -> FinetuningMetrics:
+        """The control: the four metrics of the pretrained model against itself, on the same images and settings.
+        Forgetting, learning and cka divergence are ~0, but the invariance flow is not 0 off the diagonal: deeper layers
+        share more of a layer's invariances than shallower ones. Judge a flow matrix against this one. It costs no
+        inversion when the pretrained model's are in the inversion cache (they are after `metrics()`)."""
+        return self._per_seed('unchanged', self.unchanged_config, self.pretrained, seeds)
+
+    def _per_seed(self, kind: str, config: Callable[[int], dict], other: Callable[[], nn.Module], seeds) -> FinetuningMetrics:
+        "`finetuning_metrics(pretrained, other())` for the seeds missing from the store (together), stored and read per seed."
+        st = self.stir_settings
         seeds = [int(s) for s in (st['seeds'] if seeds is None else seeds)]
         if not seeds: raise ValueError("seeds is empty: pass at least one STIR seed")
-        missing = [s for s in seeds if not self.store.has('metrics', self.metrics_config(e, s))]
+        missing = [s for s in seeds if not self.store.has(kind, config(s))]
         if missing:
             kw = dict(seeds=missing, iters=st['iters'], step_size=st['step_size'], similarity=st['similarity'],
                       pool=st['pool'], self_terms=st['self_terms'], precision=st['precision'], batch_size=self.stir_batch_size,
                       cache=self.store.inversion_cache, progress=self.progress)
             with torch_threads(self.threads):
-                d = finetuning_metrics(self.pretrained(), self.finetuned(e), self.stir_images().to(self.device), **kw).to_dict()
+                d = finetuning_metrics(self.pretrained(), other(), self.stir_images().to(self.device), **kw).to_dict()
             for k, s in enumerate(missing):     # one stored entry per seed: more seeds later cost only the new ones
-                self.store.get_or_compute('metrics', self.metrics_config(e, s), lambda k=k: split_seed(d, k))
-        return metrics_from_dicts([self._load_seed(e, s, missing) for s in seeds])
+                self.store.get_or_compute(kind, config(s), lambda k=k: split_seed(d, k))
+        for s in seeds:
+            if s not in missing: self.store.reused.append((kind, config_key(config(s))))
+        return metrics_from_dicts([self.store.load(kind, config(s)) for s in seeds])
 
-    def _load_seed(self, e, s, computed_now):
-        c = self.metrics_config(e, s)
-        if s not in computed_now: self.store.reused.append(('metrics', config_key(c)))
-        return self.store.load('metrics', c)
+    def describe(self) -> str:
+        "What a figure made from this experiment shows, in one line: scale, model, pretraining, finetuning data and recipe, STIR settings."
+        m, p, f, st = self.scale['model'], self.pretrain_settings, self.finetune_settings, self.stir_settings
+        tiny = TINY_CONFIGS.get(m['name'])
+        model = (f"ViT ({tiny['depth']} blocks, width {tiny['embed_dim']}, {tiny['patch_size']} px patches at {m['img_size']} px)"
+                 if tiny else f"{m['name']} at {m['img_size']} px")
+        src = p['source']
+        pre = ('ImageNet weights (timm)' if src == 'timm' else
+               f"pretrained here on Transforms-2D ({p['classes']} glyph classes under {', '.join(p['transforms'])}; {p['n_train']:,} images, {p['epochs']} epochs)"
+               if src == 'transforms2d' else f"pretrained here on {src} ({p.get('n_train')} images, {p.get('epochs')} epochs)")
+        spec = self.data_spec
+        data = {'shapes': f"synthetic shapes labelled by {spec.get('target')} (stand-in for {self.dataset})",
+                'arrays': f"real {self.dataset.upper()} images from the array file",
+                'torchvision': f"{self.dataset} (torchvision)"}.get(spec['kind'], str(spec))
+        return (f"scale {self.scale['name']}: {model}, {pre}; {self.task} finetuning on {data}, {f['epochs']} epochs, "
+                f"{f['optimizer']} lr {f['lr']:g}; STIR |X| = {st['n_images']}, {st['iters']} steps, {len(st['seeds'])} seed(s)")
 
     def cached(self, name: str, compute: Callable[[], object], **extra):
         "Store-backed `compute()` (JSON result) keyed by this experiment's configuration plus `extra` settings, as kind `name`."
@@ -464,3 +545,82 @@ class Experiment:
 def run_experiment(task: str = 'classification', dataset: str = 'cifar10', scale: str | None = None, **kwargs) -> FinetuningMetrics:
     "`Experiment(task, dataset, scale, **kwargs).run()`: the metrics of one finetuning, computed or read from the store."
     return Experiment(task, dataset, scale, **kwargs).run()
+
+# %% ../nbs/11_experiments.ipynb #a04b909b
+_RECIPE_KEYS = ('n_train', 'n_test', 'epochs', 'optimizer', 'lr', 'weight_decay', 'momentum', 'warmup', 'clip', 'batch_size', 'seed')
+
+class PretrainedOn(Experiment):
+    "An `Experiment` whose pretrained model is `source`: 'scale' (the scale's own), 'scratch' (random init) or a dataset name (pretrained here)."
+    def __init__(self, source: str, *args, **kwargs):
+        self.source, self._pt = source, None
+        super().__init__(*args, **kwargs)
+        if source not in ('scale', 'scratch'): resolve_dataset(source, self.scale)       # an unknown dataset fails here
+
+    @property
+    def recipe(self) -> dict:
+        "The recipe for pretraining on a dataset: the scale's pretraining recipe (at paper scale, the offline scale's)."
+        base = self.scale['pretrain'] if self.scale['name'] != 'paper' else get_scale('offline')['pretrain']
+        return {k: base[k] for k in _RECIPE_KEYS}
+
+    @property
+    def pretrain_config(self) -> dict:
+        "What the pretrained model depends on: the scale's pretraining, or the source with its recipe."
+        base = super().pretrain_config
+        if self.source == 'scale': return base
+        if self.source == 'scratch': return dict(base, pretrain=dict(source='scratch', seed=self.recipe['seed']))
+        return dict(base, pretrain=dict(self.recipe, source=f'dataset:{self.source}', data=resolve_dataset(self.source, self.scale)))
+
+    def pretrained(self) -> torch.nn.Module:
+        "The starting point, made (and stored) if missing: eval mode, on `device`."
+        if self.source == 'scale': return super().pretrained()
+        if self._pt is not None: return self._pt
+        m, cfg = self.scale['model'], self.pretrain_config
+        p = cfg['pretrain']
+        if self.source == 'scratch':
+            model = create_vit(m['name'], num_classes=num_classes(self.test_data()), img_size=m['img_size'], seed=p['seed'])
+        else:
+            spec = dict(p['data'], pretrain=True)               # synthetic stand-ins: images disjoint from the finetuning ones
+            data = lambda train, n: make_dataset(spec, train, n, self.img_size, arrays=self.arrays, data_root=self.data_root,
+                                                 download=self.download)
+            test = data(False, p['n_test'])
+            model = create_vit(m['name'], num_classes=num_classes(test), img_size=m['img_size'], seed=p['seed'])
+            folder = self.store.folder('pretrain', cfg)
+            def train():
+                h = finetune(model, data(True, p['n_train']), p['epochs'], optimizer=p['optimizer'], lr=p['lr'],
+                             momentum=p['momentum'], weight_decay=p['weight_decay'], warmup=p['warmup'], clip=p['clip'],
+                             batch_size=p['batch_size'], seed=p['seed'], eval_data=test, checkpoint_dir=folder/'checkpoints',
+                             device=self.device, progress=self.progress)
+                return dict(history=list(h), epochs=p['epochs'])
+            with torch_threads(self.threads): self.pretrain_result = self.store.get_or_compute('pretrain', cfg, train)
+            model.load_state_dict(torch.load(checkpoint_path(folder/'checkpoints', self.pretrain_result['epochs']),
+                                             map_location='cpu', weights_only=True))
+        self._pt = model.to(self.device).eval()
+        return self._pt
+
+# %% ../nbs/11_experiments.ipynb #3555eb23
+VERDICTS = ('holds', 'does not hold', 'not testable')
+
+def verdict(ok: bool | None, why: str = '') -> str:
+    "'holds' / 'does not hold' for a test's outcome; 'not testable' (with `why`) for None."
+    if ok is None: return f"not testable{': ' + why if why else ''}"
+    return 'holds' if bool(ok) else 'does not hold'
+
+def figure_title(title: str, exp: Experiment, width: int = 110) -> str:
+    "A figure's title: `title`, then what `exp.describe()` says (scale, model, data, STIR settings), wrapped to `width` characters."
+    return title + '\n' + textwrap.fill(exp.describe(), width)
+
+def paper_layer(k: int, n_layers: int) -> int:
+    "The layer of a model with `n_layers` that plays the paper's layer `k` of ViT-B/32's 13 (0..12): itself at 13 layers, scaled otherwise."
+    if not 0 <= k <= 12: raise ValueError(f"the paper's ViT-B/32 has layers 0..12, got {k}")
+    if n_layers < 2: raise ValueError(f"a model needs at least 2 layers, got {n_layers}")
+    return int(round(k * (n_layers - 1) / 12))
+
+def claims_table(rows: Sequence[Sequence[str]], scale: str) -> str:
+    "A Markdown table from rows of (the paper's claim, where in the paper, quantity measured, value at `scale`, verdict)."
+    esc = lambda v: str(v).replace('|', '\\|').replace('\n', ' ')
+    out = [f"| the paper's claim | where | quantity measured | value (scale: {scale}) | verdict |", '|---|---|---|---|---|']
+    for r in rows:
+        if len(r) != 5: raise ValueError(f"a claims row has 5 fields (claim, where, quantity, value, verdict), got {len(r)}: {r!r}")
+        if not str(r[4]).startswith(VERDICTS): raise ValueError(f"verdict {r[4]!r} is not one of {VERDICTS}: make it with verdict()")
+        out.append('| ' + ' | '.join(esc(v) for v in r[:4]) + f' | **{esc(r[4])}** |')
+    return '\n'.join(out)

@@ -4,7 +4,8 @@
 
 # %% ../nbs/08_finetune.ipynb #2cbd690b
 from __future__ import annotations
-import json, math, time
+import hashlib, json, math, time
+from collections import OrderedDict
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,6 +241,17 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
     return History(records, config, checkpoint_dir)
 
 # %% ../nbs/08_finetune.ipynb #4194a08c
+_CORRUPTED, _CORRUPTED_MAX = OrderedDict(), 512 * 2**20     # corrupted copies, most recent last, at most 512 MiB
+
+def _corrupted(x0: np.ndarray, c: str, s: int, seed: int) -> np.ndarray:
+    "`corrupt(x0, c, s, seed=seed)`, kept in memory: scoring every checkpoint of a run corrupts the same images once."
+    key = (hashlib.sha256(np.ascontiguousarray(x0).data).hexdigest(), x0.shape, c, int(s), int(seed))
+    if key in _CORRUPTED: _CORRUPTED.move_to_end(key); return _CORRUPTED[key]
+    x = corrupt(x0, c, s, seed=seed); x.setflags(write=False)
+    _CORRUPTED[key] = x
+    while sum(v.nbytes for v in _CORRUPTED.values()) > _CORRUPTED_MAX: _CORRUPTED.popitem(last=False)
+    return x
+
 @dataclass
 class CorruptionAccuracy:
     "Accuracy per corruption (rows) and severity (columns), and the clean accuracy on the same images (nan if unknown)."
@@ -289,7 +301,7 @@ def corruption_accuracy(model: nn.Module, images=None, labels=None, *, cifar_c=N
     for i, c in enumerate(corruptions):
         for j, s in enumerate(severities):
             bar.set_postfix(corruption=c, severity=s)
-            if cifar_c is None: x, y = corrupt(x0, c, s, seed=seed), y0
+            if cifar_c is None: x, y = _corrupted(x0, c, s, seed), y0
             else:
                 x, y = load_cifar_c(cifar_c, c, s)
                 if idx is None: idx = pick(len(x))
