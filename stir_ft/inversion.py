@@ -4,15 +4,17 @@
 
 # %% ../nbs/02_inversion.ipynb #d97c710d
 from __future__ import annotations
+import math, numbers
 from contextlib import contextmanager
 from typing import NamedTuple, Callable
 import torch
 from torch import nn, Tensor
 from tqdm.auto import tqdm
-from .layers import read_layers, check_images, model_device
+from .layers import read_layers, check_images, check_input, check_int, model_device
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'frozen', 'start_noise', 'resolve_precision', 'Inversion', 'relative_loss', 'invert']
+__all__ = ['PRECISIONS', 'frozen', 'start_noise', 'resolve_precision', 'Inversion', 'relative_loss', 'check_inversion_settings',
+           'invert']
 
 # %% ../nbs/02_inversion.ipynb #af5541d8
 @contextmanager
@@ -34,7 +36,7 @@ def start_noise(shape, seed: int | None = 0, generator: torch.Generator | None =
     if generator is None:
         generator = torch.Generator()
         if seed is None: generator.seed()
-        else: generator.manual_seed(int(seed))
+        else: generator.manual_seed(check_int(seed, 'seed'))
     return torch.randn(tuple(shape), generator=generator).clamp_(0, 1)
 
 # %% ../nbs/02_inversion.ipynb #7b90a88b
@@ -77,7 +79,7 @@ def _invert_chunk(model, x0, target, layer, iters, step_size, pool, bar, precisi
         last = t == iters
         with torch.set_grad_enabled(not last):
             xa.requires_grad_(not last)
-            with _precision(precision, xa.device): rep = read_layers(model, xa, layer, pool)
+            with _precision(precision, xa.device): rep = read_layers(model, xa, layer, pool, check=False)
             loss = relative_loss(rep.float(), target)
         if not torch.isfinite(loss).all():
             raise FloatingPointError(f"non-finite inversion loss at step {t} for layer {layer!r}: the model produced NaN/inf")
@@ -95,18 +97,28 @@ def _invert_chunk(model, x0, target, layer, iters, step_size, pool, bar, precisi
 
 def _target(model, x, layer, pool, precision):
     "The representation to match, computed the way the iterates will be (so x' = x has loss 0)."
-    with torch.no_grad(), _precision(precision, x.device): target = read_layers(model, x, layer, pool).float()
+    with torch.no_grad(), _precision(precision, x.device): target = read_layers(model, x, layer, pool, check=False).float()
     if not torch.isfinite(target).all(): raise FloatingPointError(f"layer {layer!r} gives NaN/inf for the images x")
     return target
+
+def check_inversion_settings(x: Tensor, iters, step_size, batch_size=None):
+    "Refuse settings that would silently measure nothing: no steps, steps longer than the image space, no batch."
+    check_images(x)
+    check_int(iters, 'iters', 1, "0 steps would return the starting noise; the paper uses 50")
+    if isinstance(step_size, bool) or not isinstance(step_size, numbers.Real):
+        raise TypeError(f"step_size must be a number, got {step_size!r}")
+    diag = math.sqrt(x[0].numel())        # the longest distance inside [0, 1]^(C*H*W)
+    if not (math.isfinite(step_size) and 0 < step_size <= diag):
+        raise ValueError(f"step_size must be a finite number in (0, {diag:.3g}] (a step longer than the diagonal of the image space "
+                         f"jumps to a corner of [0, 1] whatever the gradient), got {step_size}; the reference uses 0.5")
+    if batch_size is not None: check_int(batch_size, 'batch_size', 1, 'or None for all images in one chunk')
 
 def invert(model: nn.Module, x: Tensor, layer, iters: int = 50, step_size: float = 0.5, seed: int | None = 0,
            generator: torch.Generator | None = None, start: Tensor | None = None, pool: str | Callable = 'flatten',
            batch_size: int | None = None, precision: str = 'auto', progress: bool = False) -> Inversion:
     "Invert `layer` of `model` at images `x` (N, C, H, W) in [0, 1]: images with nearly the same representation, found from noise."
-    check_images(x)
-    if iters < 0: raise ValueError(f"iters must be >= 0, got {iters}")
-    if not step_size > 0: raise ValueError(f"step_size must be positive, got {step_size}")
-    if batch_size is not None and batch_size < 1: raise ValueError(f"batch_size must be >= 1 or None, got {batch_size}")
+    check_inversion_settings(x, iters, step_size, batch_size)
+    check_input(model, x)
     dev = model_device(model)
     precision = resolve_precision(precision, dev)
     x = x.to(dev)

@@ -4,26 +4,37 @@
 
 # %% ../nbs/01_layers.ipynb #1e51f3fd
 from __future__ import annotations
+import contextvars, numbers, math, warnings
 from typing import Sequence, Callable
 import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['POOLS', 'check_images', 'NormalizedModel', 'tiny_vit', 'pool_tokens', 'is_timm_vit', 'read_layers', 'default_layers',
-           'model_device']
+__all__ = ['POOLS', 'check_images', 'NormalizedModel', 'check_int', 'takes_pixels', 'check_input', 'tiny_vit', 'pool_tokens',
+           'is_timm_vit', 'read_layers', 'default_layers', 'model_device']
 
 # %% ../nbs/01_layers.ipynb #a1baa373
-def check_images(x: Tensor, name: str = 'x') -> Tensor:
-    "Refuse anything but a float batch of images (N, C, H, W) in pixel space [0, 1]."
+def check_images(x: Tensor, name: str = 'x', pixels: bool = True) -> Tensor:
+    "Refuse anything but a non-empty, finite float batch of images (N, C, H, W) in pixel space [0, 1] (any range if not `pixels`)."
     if not isinstance(x, Tensor): raise TypeError(f"{name} must be a torch.Tensor of images, got {type(x).__name__}")
     if x.ndim != 4: raise ValueError(f"{name} must be a batch of images (N, C, H, W), got shape {tuple(x.shape)}")
+    if x.shape[0] == 0: raise ValueError(f"{name} is an empty batch (shape {tuple(x.shape)}): pass at least one image")
     if not x.is_floating_point(): raise ValueError(f"{name} must be a float tensor in [0, 1], got {x.dtype} (for uint8 images divide by 255)")
-    if not torch.isfinite(x).all(): raise ValueError(f"{name} has NaN or inf pixels")
+    if not torch.isfinite(x).all():
+        bad = int((~torch.isfinite(x.detach()).flatten(1).all(1)).sum())
+        raise ValueError(f"{name} has NaN or inf pixels in {bad} of its {len(x)} images: fix or drop those images (e.g. a "
+                         "division by zero when they were made)")
+    if not pixels: return x
     lo, hi = float(x.min()), float(x.max())
     if lo < 0 or hi > 1:
         raise ValueError(f"{name} must be in pixel space [0, 1], got values in [{lo:.3g}, {hi:.3g}]. stir_ft models take raw "
                          "images: put the normalisation inside the model with NormalizedModel instead of normalising the inputs")
     return x
+
+def _channels_message(c: int, k: int, name: str = 'x') -> str:
+    fix = ('for grey images repeat the channel: x.expand(-1, 3, -1, -1)' if c == 1 and k == 3 else
+           'drop the alpha channel: x[:, :3]' if c == 4 and k == 3 else 'convert the images to the channels the model was built for')
+    return f"{name} has {c} channel(s) but this model takes {k}: {fix}"
 
 class NormalizedModel(nn.Module):
     "Wrap `model` so that it takes pixel-space images in [0, 1]: forward(x) = model((x - mean) / std)."
@@ -43,24 +54,58 @@ class NormalizedModel(nn.Module):
         return cls(model, cfg['mean'], cfg['std'])
 
     def normalize(self, x: Tensor) -> Tensor:
-        "(x - mean) / std: what the wrapped model sees."
+        "(x - mean) / std: what the wrapped model sees. Refuses images with another number of channels (no silent broadcast)."
+        if x.ndim == 4 and x.shape[1] != self.mean.shape[1]: raise ValueError(_channels_message(x.shape[1], self.mean.shape[1]))
         return (x - self.mean) / self.std
     def forward(self, x: Tensor) -> Tensor: return self.model(self.normalize(x))
     def read_layers(self, x: Tensor, layers: Sequence, pool='flatten') -> list[Tensor]:
         "Layers of the wrapped model, read from normalised inputs (see `read_layers`)."
-        return read_layers(self.model, self.normalize(x), layers, pool)
+        return read_layers(self.model, self.normalize(x), layers, pool, check=False)
     def default_layers(self) -> list:
         "The wrapped model's default layers (see `default_layers`)."
         return default_layers(self.model)
 
+# %% ../nbs/01_layers.ipynb #17ce426d
+def check_int(v, name: str, minimum: int | None = None, fix: str = '') -> int:
+    "`v` as an int, refusing bools, strings and non-integral numbers (TypeError) and values below `minimum` (ValueError)."
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or (not isinstance(v, numbers.Integral) and not float(v).is_integer()):
+        raise TypeError(f"{name} must be an integer, got {v!r} ({type(v).__name__}){': ' + fix if fix else ''}")
+    v = int(v)
+    if minimum is not None and v < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {v}{': ' + fix if fix else ''}")
+    return v
+
+def _in_channels(model: nn.Module) -> int | None:
+    "The number of input channels a model expects: a NormalizedModel's mean, else its first Conv2d (None if unknown)."
+    for m in model.modules():
+        if isinstance(m, NormalizedModel): return m.mean.shape[1]
+        if isinstance(m, nn.Conv2d): return m.in_channels
+    return None
+
+def takes_pixels(model: nn.Module) -> bool:
+    "Does `model` declare that it takes pixel-space images in [0, 1] (it holds a `NormalizedModel`)?"
+    return any(isinstance(m, NormalizedModel) for m in model.modules())
+
+def check_input(model: nn.Module, x: Tensor, name: str = 'x', pixels: bool = True) -> Tensor:
+    "`check_images(x, name, pixels)`, plus: `x` has the channels and the float type of `model`."
+    check_images(x, name, pixels)
+    k = _in_channels(model)
+    if k is not None and x.shape[1] != k: raise ValueError(_channels_message(x.shape[1], k, name))
+    dt = next((p.dtype for p in model.parameters() if p.is_floating_point()), None)
+    if dt is not None and x.dtype != dt:
+        raise TypeError(f"{name} is {x.dtype} but the model computes in {dt}: convert the images with {name}.to({dt})"
+                        + (f" ({name}.float())" if dt == torch.float32 else ''))
+    return x
+
 # %% ../nbs/01_layers.ipynb #997052ee
 def tiny_vit(depth: int = 4, width: int = 64, img_size: int = 32, patch_size: int = 8, num_heads: int = 4,
              num_classes: int = 10, seed: int | None = 0, normalized: bool = True, **kwargs) -> nn.Module:
-    "A small random timm ViT for CPU work (default: depth 4, width 64, 32 px, 8 px patches), wrapped to take [0, 1] images."
+    "A small random timm ViT for CPU work (default: depth 4, width 64, 32 px, 8 px patches), wrapped to take [0, 1] images; `seed` does not touch the global RNG."
     import timm
-    if seed is not None: torch.manual_seed(seed)
-    m = timm.create_model('vit_tiny_patch16_224', pretrained=False, img_size=img_size, patch_size=patch_size,
-                          embed_dim=width, depth=depth, num_heads=num_heads, num_classes=num_classes, **kwargs)
+    with torch.random.fork_rng(devices=[]):
+        if seed is not None: torch.manual_seed(check_int(seed, 'seed'))
+        m = timm.create_model('vit_tiny_patch16_224', pretrained=False, img_size=img_size, patch_size=patch_size,
+                              embed_dim=width, depth=depth, num_heads=num_heads, num_classes=num_classes, **kwargs)
     return NormalizedModel.from_timm(m) if normalized else m
 
 # %% ../nbs/01_layers.ipynb #f8cfc579
@@ -133,14 +178,21 @@ def _module_read(model: nn.Module, x: Tensor, layers: Sequence[str], pool) -> li
     return [pool_tokens(out[l], pool) for l in layers]
 
 # %% ../nbs/01_layers.ipynb #e1bcedaf
-def read_layers(model: nn.Module, x: Tensor, layers: Sequence, pool: str | Callable = 'flatten') -> list[Tensor]:
+_READING = contextvars.ContextVar('stir_ft_reading_layers', default=False)
+
+def read_layers(model: nn.Module, x: Tensor, layers: Sequence, pool: str | Callable = 'flatten', check: bool = True) -> list[Tensor]:
     "Representations of `model` at `layers` for inputs `x`: a list of (N, features) tensors (one tensor for a single layer), running no deeper than needed."
-    if not isinstance(layers, (list, tuple, range)): return read_layers(model, x, [layers], pool)[0]
+    if not isinstance(layers, (list, tuple, range)): return read_layers(model, x, [layers], pool, check)[0]
     layers = list(layers)
     if not layers: raise ValueError("no layers requested")
-    if hasattr(model, 'read_layers'): return model.read_layers(x, layers, pool)
-    if is_timm_vit(model) and all(isinstance(l, int) and not isinstance(l, bool) for l in layers): return _vit_read(model, x, layers, pool)
-    return _module_read(model, x, layers, pool)
+    # image batches are checked once, at the outermost call (a wrapper's own read_layers passes normalised inputs on)
+    if check and not _READING.get() and isinstance(x, Tensor) and x.ndim == 4: check_input(model, x, pixels=takes_pixels(model))
+    token = _READING.set(True)
+    try:
+        if hasattr(model, 'read_layers'): return model.read_layers(x, layers, pool)
+        if is_timm_vit(model) and all(isinstance(l, int) and not isinstance(l, bool) for l in layers): return _vit_read(model, x, layers, pool)
+        return _module_read(model, x, layers, pool)
+    finally: _READING.reset(token)
 
 def default_layers(model: nn.Module) -> list:
     "The layers measured by default: 0..depth for a timm ViT (blocks, then pooled pre-logits); a model may define its own."
