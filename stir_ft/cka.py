@@ -10,8 +10,8 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['as_features', 'gram_linear', 'gram_rbf', 'center_gram', 'hsic', 'cka', 'linear_cka', 'rbf_cka', 'centred_grams',
-           'unit_grams', 'cka_matrix', 'MinibatchCKA']
+__all__ = ['as_features', 'gram_linear', 'gram_rbf', 'check_n', 'center_gram', 'hsic', 'cka', 'linear_cka', 'rbf_cka',
+           'centred_grams', 'unit_grams', 'cka_matrix', 'MinibatchCKA']
 
 # %% ../nbs/00_cka.ipynb #1a34e256
 def as_features(x, name: str = 'x') -> Tensor:
@@ -54,6 +54,14 @@ def gram_rbf(x, threshold: float = 1.0) -> Tensor:
     return torch.exp(-sq_dist / (2 * threshold ** 2 * med))
 
 # %% ../nbs/00_cka.ipynb #06b25021
+def check_n(n: int, debiased: bool = False, what: str = 'CKA'):
+    "Refuse sample counts where the estimator is degenerate: n < 3 (biased: with 2 samples every CKA is 1), n < 4 (debiased)."
+    need = 4 if debiased else 3
+    if n < need:
+        why = "the debiased HSIC estimator divides by n - 3" if debiased else "with 2 samples the centred Grams have rank 1, so CKA is 1 (or undefined) for any two representations"
+        raise ValueError(f"{what} needs n >= {need} samples{' (debiased)' if debiased else ''}, got n = {n}: {why}; use more samples "
+                         "(the paper uses 500 images)")
+
 def center_gram(gram, debiased: bool = False) -> Tensor:
     "Centre a symmetric (n, n) Gram matrix: double centring (biased HSIC), or U-centring (debiased HSIC, n >= 4)."
     g = torch.as_tensor(gram).to(torch.float64).clone()
@@ -62,8 +70,8 @@ def center_gram(gram, debiased: bool = False) -> Tensor:
     if not torch.allclose(g, g.T, rtol=1e-6, atol=1e-8 * float(g.abs().max().clamp_min(1))):
         raise ValueError("a Gram matrix must be symmetric; did you pass features instead? use gram_linear(x) first")
     n = g.shape[0]
+    check_n(n, debiased)
     if debiased:
-        if n < 4: raise ValueError(f"the debiased HSIC estimator needs n >= 4 samples, got n = {n}; use debiased=False or more samples")
         g.fill_diagonal_(0)
         means = g.sum(0) / (n - 2)
         means -= means.sum() / (2 * (n - 1))
@@ -112,6 +120,7 @@ def linear_cka(x, y, debiased: bool = False) -> float:
     x, y = as_features(x, 'x'), as_features(y, 'y')
     _check_pair(x, y)
     n = x.shape[0]
+    check_n(n, debiased)
     if not debiased and max(x.shape[1], y.shape[1]) < n: return _linear_cka_features(x, y)
     return cka(x @ x.T, y @ y.T, debiased)
 

@@ -4,19 +4,21 @@
 
 # %% ../nbs/00a_files.ipynb #a78a018f
 from __future__ import annotations
-import json, os, uuid
+import json, os, re, socket, time, uuid
 from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['atomic_write', 'save_json', 'save_torch']
+__all__ = ['atomic_write', 'save_json', 'save_torch', 'clean_orphans']
 
 # %% ../nbs/00a_files.ipynb #c7b00097
+def _host() -> str: return re.sub(r'[^A-Za-z0-9_-]+', '-', socket.gethostname())[:40] or 'host'
+
 def atomic_write(path, write: Callable[[str], object]) -> Path:
     "Call `write(tmp_path)` on a temporary file next to `path`, flush it to disk and rename it to `path`; nothing is left on failure."
     path = Path(path).expanduser(); path.parent.mkdir(parents=True, exist_ok=True)
     # a fresh name, created by the writer itself, so the file gets the usual permissions (mkstemp would make it 0600)
-    tmp = str(path.parent/f'.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp')
+    tmp = str(path.parent/f'.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{_host()}.tmp')   # writer's pid and host: see clean_orphans
     try:
         write(tmp)
         with open(tmp, 'rb+') as f: os.fsync(f.fileno())
@@ -33,3 +35,28 @@ def save_torch(obj, path) -> Path:
     "`torch.save(obj)` to `path`, atomically."
     import torch
     return atomic_write(path, lambda t: torch.save(obj, t))
+
+# %% ../nbs/00a_files.ipynb #109e7ca1
+_TMP = re.compile(r'^\..+\.(\d+)\.([0-9a-f]{8})(?:\.([A-Za-z0-9_-]+))?\.tmp$')
+
+def _alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def clean_orphans(folder, max_age: float = 86400, recursive: bool = True) -> list[Path]:
+    "Remove the temporary files that killed `atomic_write`s left in `folder`: writer gone (same host) or older than `max_age` s."
+    folder, out = Path(folder), []
+    if not folder.is_dir(): return out
+    host = _host()
+    for f in (folder.rglob('.*.tmp') if recursive else folder.glob('.*.tmp')):
+        m = _TMP.match(f.name)
+        if m is None or not f.is_file(): continue
+        try: age = time.time() - f.stat().st_mtime
+        except FileNotFoundError: continue
+        same_host = m.group(3) in (None, host)
+        if age > max_age or (same_host and not _alive(int(m.group(1)))):
+            try: f.unlink(); out.append(f)
+            except FileNotFoundError: pass
+    return out
