@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_stir.ipynb #7cc2a130
 from __future__ import annotations
-import hashlib, json, os, re
+import hashlib, json, os, re, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence, NamedTuple
@@ -12,13 +12,14 @@ import numpy as np
 import torch
 from torch import nn, Tensor
 from tqdm.auto import tqdm
-from .cka import unit_grams, as_features
-from .layers import read_layers, default_layers, check_images, model_device
-from .inversion import invert, frozen, start_noise, resolve_precision, Inversion
-from .files import save_torch
+from .cka import unit_grams, as_features, check_n
+from .layers import read_layers, default_layers, check_images, check_input, check_int, model_device
+from .inversion import invert, frozen, start_noise, resolve_precision, Inversion, check_inversion_settings
+from .files import save_torch, clean_orphans
 
 # %% auto #0
-__all__ = ['SIMILARITIES', 'StirMatrix', 'fingerprint', 'InversionCache', 'as_cache', 'stir_matrix', 'StirValue', 'stir']
+__all__ = ['SIMILARITIES', 'StirMatrix', 'module_attributes', 'fingerprint', 'InversionCache', 'as_cache', 'stir_matrix',
+           'StirValue', 'stir']
 
 # %% ../nbs/03_stir.ipynb #73d91b76
 SIMILARITIES = {'linear_cka': ('linear', False), 'debiased_linear_cka': ('linear', True),
@@ -83,44 +84,76 @@ def _tensor_bytes(t: Tensor) -> bytes:
     t = t.detach().cpu().contiguous().reshape(-1)
     return t.view(torch.uint8).numpy().tobytes() if t.numel() else b''
 
+_PLAIN = (int, float, str, bool, type(None))
+
+def _plain(v) -> bool: return isinstance(v, _PLAIN) or (isinstance(v, (tuple, list)) and all(_plain(e) for e in v))
+
+def module_attributes(m: nn.Module) -> dict:
+    "The plain attributes of one module (numbers, strings, bools, None, tuples of them) that can change what it computes: its `__dict__` without private entries (parameters, buffers, submodules, hooks) and `training` (measurements run in eval mode)."
+    return {k: v for k, v in sorted(vars(m).items()) if not k.startswith('_') and k != 'training' and _plain(v)}
+
 def fingerprint(obj) -> str:
-    "Content hash (20 hex digits) of a tensor (values, shape, dtype) or a model (structure, parameters, buffers)."
+    "Content hash (20 hex digits) of a tensor (values, shape, dtype) or a model (structure, plain attributes of every submodule, parameters, buffers)."
     h = hashlib.sha256()
     if isinstance(obj, Tensor):
         h.update(f'tensor {tuple(obj.shape)} {obj.dtype}'.encode()); h.update(_tensor_bytes(obj))
     elif isinstance(obj, nn.Module):
         h.update(repr(obj).encode())
+        for name, m in obj.named_modules():      # e.g. a ViT's global_pool, an attention's scale: not in repr, not in state_dict
+            h.update(f'{name}:{type(m).__module__}.{type(m).__qualname__}:{module_attributes(m)!r};'.encode())
         for k, v in obj.state_dict().items():
             h.update(f'{k} {tuple(v.shape)} {v.dtype}'.encode()); h.update(_tensor_bytes(v))
     else: raise TypeError(f"fingerprint takes a tensor or an nn.Module, got {type(obj).__name__}")
     return h.hexdigest()[:20]
 
+def _checksum(x: Tensor, loss: Tensor) -> str:
+    h = hashlib.sha256(f'{tuple(x.shape)} {tuple(loss.shape)}'.encode()); h.update(_tensor_bytes(x)); h.update(_tensor_bytes(loss))
+    return h.hexdigest()
+
+def _read_inversion(path: Path, shape) -> Inversion:
+    "Load and validate one cache file: its keys, float32 images of the expected shape in [0, 1], one finite loss per image, its checksum."
+    d = torch.load(path, map_location='cpu', weights_only=True)
+    if not isinstance(d, dict) or not {'x', 'loss', 'sha256'} <= set(d): raise ValueError(f"not a cache entry (keys {list(d)[:5] if isinstance(d, dict) else type(d).__name__})")
+    x, loss = d['x'], d['loss']
+    if not (isinstance(x, Tensor) and isinstance(loss, Tensor) and x.dtype == loss.dtype == torch.float32):
+        raise ValueError("x and loss must be float32 tensors")
+    if x.ndim != 4 or loss.shape != (len(x),) or (shape is not None and tuple(x.shape) != tuple(shape)):
+        raise ValueError(f"shapes {tuple(x.shape)} and {tuple(loss.shape)}, expected {tuple(shape) if shape else '(N, C, H, W)'} and (N,)")
+    if d['sha256'] != _checksum(x, loss): raise ValueError("checksum mismatch: the content was changed after it was written")
+    if not (torch.isfinite(x).all() and torch.isfinite(loss).all() and x.min() >= 0 and x.max() <= 1): raise ValueError("non-finite or out-of-range values")
+    return Inversion(x, loss)
+
 class InversionCache:
     "Inverted inputs on disk, one file per (reference model, layer, seed, settings, X); `hits` and `misses` count lookups."
     def __init__(self, root: str | os.PathLike):
-        self.root, self.hits, self.misses = Path(root), 0, 0
+        self.root, self.hits, self.misses, self.damaged = Path(root), 0, 0, 0
+        clean_orphans(self.root)                 # temporary files of writers that were killed
 
     def path(self, model_fp: str, x_fp: str, layer, seed: int, settings: dict) -> Path:
         "The file for one inversion: <root>/<model fingerprint>/layer<layer>_seed<seed>_<hash of settings and X>.pt"
         key = hashlib.sha256(json.dumps(dict(settings, x=x_fp, layer=str(layer), seed=int(seed)), sort_keys=True).encode()).hexdigest()[:16]
         return self.root/model_fp/f"layer{re.sub(r'[^A-Za-z0-9]+', '-', str(layer))}_seed{int(seed)}_{key}.pt"
 
-    def load(self, path: Path) -> Inversion | None:
-        "The stored inversion, or None (a miss) when there is none."
+    def load(self, path: Path, shape: tuple | None = None) -> Inversion | None:
+        "The stored inversion, or None (a miss) when there is none or the file is damaged (a warning names it; it is recomputed)."
         if not path.exists(): self.misses += 1; return None
-        d = torch.load(path, map_location='cpu', weights_only=True)
+        try: inv = _read_inversion(path, shape)
+        except Exception as e:
+            warnings.warn(f"inversion cache file {path} is damaged ({type(e).__name__}: {str(e)[:200]}): recomputing it", stacklevel=2)
+            self.misses += 1; self.damaged += 1; return None
         self.hits += 1
-        return Inversion(d['x'], d['loss'])
+        return inv
 
     def save(self, path: Path, inv: Inversion) -> Path:
-        "Store one inversion atomically (float32, on the CPU)."
-        return save_torch(dict(x=inv.x.detach().float().cpu(), loss=inv.loss.detach().float().cpu()), path)
+        "Store one inversion atomically (float32, on the CPU; only this inversion's images, never a view of a larger batch), with a checksum."
+        x, loss = inv.x.detach().float().cpu().contiguous().clone(), inv.loss.detach().float().cpu().contiguous().clone()
+        return save_torch(dict(x=x, loss=loss, sha256=_checksum(x, loss)), path)
 
     def size(self) -> int:
         "Bytes stored under the root."
         return sum(f.stat().st_size for f in self.root.rglob('*.pt')) if self.root.exists() else 0
 
-    def __repr__(self): return f"InversionCache({str(self.root)!r}, hits={self.hits}, misses={self.misses})"
+    def __repr__(self): return f"InversionCache({str(self.root)!r}, hits={self.hits}, misses={self.misses}, damaged={self.damaged})"
 
 def as_cache(cache) -> InversionCache | None:
     "None, a folder or an `InversionCache` -> an `InversionCache` (or None)."
@@ -133,7 +166,7 @@ def _inversions(reference, x, layer, seeds, iters, step_size, pool, batch_size, 
     "One `Inversion` per seed of `layer`: read from the cache where they are there, the others computed in one batch."
     settings = dict(iters=iters, step_size=step_size, pool=pool, precision=precision)
     paths = [cache.path(*fps, layer, s, settings) for s in seeds] if cache else [None] * len(seeds)
-    out = [cache.load(p) if cache else None for p in paths]
+    out = [cache.load(p, tuple(x.shape)) if cache else None for p in paths]
     todo = [k for k, inv in enumerate(out) if inv is None]
     if todo:   # all missing seeds in one batch: K x N images, each with its own seed's noise
         start = torch.cat([start_noise(x.shape, seeds[k]) for k in todo])
@@ -155,9 +188,16 @@ def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequ
     pairs = [pairs] * len(targets) if isinstance(pairs, str) else list(pairs)
     if len(pairs) != len(targets) or any(p not in ('all', 'diagonal') for p in pairs):
         raise ValueError(f"pairs must be 'all' or 'diagonal', or one of those per target; got {pairs}")
-    check_images(x)
-    seeds = [int(s) for s in seeds]
+    check_inversion_settings(x, iters, step_size, batch_size)
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, '__iter__'):
+        raise TypeError(f"seeds must be a list of integers like (0, 1, 2), got {seeds!r}")
+    seeds = [check_int(s, 'each seed', fix='seeds are integers like (0, 1, 2)') for s in seeds]
     if not seeds: raise ValueError("seeds is empty: pass at least one seed")
+    kernel_debiased = _similarity(similarity)
+    check_n(len(x), not callable(kernel_debiased) and kernel_debiased[1], 'STIR')
+    if len(x) < 10:
+        warnings.warn(f"STIR on only n = {len(x)} images: CKA from so few samples is dominated by noise (the paper uses 500)", stacklevel=2)
+    for m in [reference, *targets]: check_input(m, x)
     if len(set(seeds)) != len(seeds): raise ValueError(f"seeds has repeats: {seeds}")
     rl = list(default_layers(reference) if reference_layers is None else reference_layers)
     tl = list(default_layers(targets[0]) if target_layers is None else target_layers)
@@ -171,7 +211,6 @@ def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequ
     precision = resolve_precision(precision, dev)
     x = x.to(dev)
     fps = (fingerprint(reference), fingerprint(x.float())) if cache is not None else None
-    kernel_debiased = _similarity(similarity)
     kernel, debiased = ('linear', False) if callable(kernel_debiased) else kernel_debiased
     R, T, K, N = len(rl), len(tl), len(seeds), len(x)
     with frozen(reference, *targets), torch.no_grad():
