@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_finetune.ipynb #2cbd690b
 from __future__ import annotations
-import hashlib, json, math, time
+import hashlib, json, math, numbers, pickle, random, time, warnings, zipfile
 from collections import OrderedDict
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -16,13 +16,14 @@ from torch import nn
 import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
-from .layers import is_timm_vit, model_device
-from .files import save_json, save_torch
+from .layers import is_timm_vit, model_device, check_int, check_input
+from .files import save_json, save_torch, clean_orphans
+from .stir import fingerprint
 from .data import ArrayDataset, CORRUPTIONS, corrupt, load_cifar_c
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'TASKS', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr', 'evaluate', 'History',
-           'checkpoint_path', 'finetune', 'CorruptionAccuracy', 'corruption_accuracy']
+           'checkpoint_path', 'data_fingerprint', 'finetune', 'CorruptionAccuracy', 'corruption_accuracy']
 
 # %% ../nbs/08_finetune.ipynb #b141dc95
 STRATEGIES = ('full', 'linear', 'surgical', 'scratch')
@@ -107,6 +108,7 @@ def evaluate(model: nn.Module, data, task: str = 'classification', batch_size: i
     try:
         for x, y in tqdm(_batches(data, batch_size, num_workers), desc='evaluate', disable=not progress, leave=False):
             x, y = x.to(device), y.to(device)
+            if x.ndim == 4 and x.is_floating_point(): check_input(model, x, 'evaluation images')
             with _autocast(device, amp):
                 out = model(x)
             if task == 'classification': score += (out.argmax(-1) == y).sum().item()
@@ -161,19 +163,53 @@ def _optimizer(name, params, lr, momentum, weight_decay):
     if name == 'adamw': return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     raise ValueError(f"unknown optimizer {name!r}; choose 'sgd' (the paper's) or 'adamw'")
 
-def _resume(checkpoint_dir, config, model, opt):
-    "Load the last complete epoch of a run in `checkpoint_dir`; (epoch, records), (0, []) for a new run."
+def data_fingerprint(data) -> str:
+    "Content hash of a training set: the arrays of an `ArrayDataset` (and its transform's repr); for other datasets their length and 8 items read under fixed seeds."
+    if isinstance(data, DataLoader): data = data.dataset
+    h = hashlib.sha256(f'{len(data)}'.encode())
+    if isinstance(data, ArrayDataset):
+        h.update(b'ArrayDataset')
+        h.update(np.ascontiguousarray(data.images).data); h.update(np.ascontiguousarray(data.labels).data); h.update(repr(data.transform).encode())
+    else:
+        idx = sorted({0, len(data) - 1, *np.random.default_rng(0).integers(0, len(data), 6).tolist()})
+        with torch.random.fork_rng(devices=[]):
+            state = random.getstate()
+            try:
+                torch.manual_seed(0); random.seed(0)       # random augmentations give the same items every time
+                for i in idx:
+                    for v in data[i]: h.update(fingerprint(torch.as_tensor(v)).encode())
+            finally: random.setstate(state)
+    return h.hexdigest()[:20]
+
+def _load_checkpoint(path: Path, weights_only: bool):
+    "torch.load of one checkpoint file, stopping with its path (and what to do) when it is damaged."
+    try: return torch.load(path, map_location='cpu', weights_only=weights_only)
+    except (RuntimeError, EOFError, OSError, pickle.UnpicklingError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise RuntimeError(f"checkpoint file {path} is damaged ({type(e).__name__}: {str(e)[:200]}): the run in {path.parent} cannot "
+                           f"resume from it; delete {path.parent} to start the run again, or restore the file") from None
+
+def _resume(checkpoint_dir, config, model, opt, owner: dict | None = None):
+    "Load the last complete epoch of a run in `checkpoint_dir`; (epoch, records), (0, []) for a new run. `owner` (model and data fingerprints) must match what the folder records."
     d = Path(checkpoint_dir)
-    cfg_file = d/'config.json'
+    clean_orphans(d)                                  # temporary files of a run killed while writing
+    cfg_file, owner = d/'config.json', owner or {}
     if cfg_file.exists():
-        old = json.loads(cfg_file.read_text())
+        try: old = json.loads(cfg_file.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise RuntimeError(f"checkpoint file {cfg_file} is damaged ({e}): delete {d} to start the run again") from None
         diff = {k: (old.get(k), v) for k, v in config.items() if old.get(k) != v}
+        diff.update({k: (old[k], v) for k, v in owner.items() if k in old and old[k] != v})
         if diff: raise ValueError(f"{d} holds a run with other settings ({', '.join(f'{k}: {a!r} there, {b!r} now' for k, (a, b) in diff.items())}); "
-                                  "finish it with the same settings or use another checkpoint_dir")
-    else: save_json(config, cfg_file)
+                                  "finish it with the same model, data and settings, or use another checkpoint_dir")
+        unknown = [k for k in owner if k not in old]
+        if unknown and (d/'resume.pt').exists():
+            warnings.warn(f"{d} was written by an older stir_ft that did not record the {' and '.join(unknown)}: resuming it unchecked", stacklevel=3)
+    else: save_json(dict(config, **owner), cfg_file)
     if not (d/'resume.pt').exists(): return 0, []
-    state = torch.load(d/'resume.pt', map_location='cpu', weights_only=False)
-    model.load_state_dict(torch.load(checkpoint_path(d, state['epoch']), map_location='cpu', weights_only=True))
+    state = _load_checkpoint(d/'resume.pt', weights_only=False)
+    if not (isinstance(state, dict) and {'epoch', 'optimizer', 'history'} <= set(state)):
+        raise RuntimeError(f"checkpoint file {d/'resume.pt'} is damaged (not a resume record): delete {d} to start the run again")
+    model.load_state_dict(_load_checkpoint(checkpoint_path(d, state['epoch']), weights_only=True))
     opt.load_state_dict(state['optimizer'])
     return state['epoch'], state['history']
 
@@ -184,6 +220,13 @@ def _save_epoch(checkpoint_dir, epoch, model, opt, records):
     save_json(records, d/'history.json')
 
 # %% ../nbs/08_finetune.ipynb #ca446c0b
+def _check_batch(model, x, y, task):
+    "Images in [0, 1] with the model's channels and float type; integer class labels."
+    if isinstance(x, torch.Tensor) and x.ndim == 4 and x.is_floating_point(): check_input(model, x, 'training images')
+    if task == 'classification' and isinstance(y, torch.Tensor) and (y.is_floating_point() or y.dtype == torch.bool):
+        raise TypeError(f"class labels must be integers, got {y.dtype} (e.g. {y.flatten()[:3].tolist()}): float labels would be "
+                        "truncated or read as probabilities; convert them with labels.long() / labels.astype(np.int64)")
+
 def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'classification', strategy: str = 'full',
              blocks: int = 1, optimizer: str = 'sgd', lr: float = 1e-3, momentum: float = 0.9, weight_decay: float = 1e-4,
              groups: dict | None = None, warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data=None,
@@ -191,19 +234,26 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
              progress: bool = True) -> History:
     "Finetune `model` in place on `train_data` ((image in [0, 1], label) pairs) with the paper's recipe; resumable from `checkpoint_dir`."
     _check_task(task)
-    if epochs < 1: raise ValueError(f"epochs must be >= 1, got {epochs}")
+    epochs = check_int(epochs, 'epochs', 1)
+    batch_size, seed = check_int(batch_size, 'batch_size', 1), check_int(seed, 'seed')
+    for name, v, lo in (('lr', lr, 0), ('momentum', momentum, None), ('weight_decay', weight_decay, None), ('clip', clip, 0)):
+        if v is None and name == 'clip': continue
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or (v <= 0 if lo == 0 else v < 0):
+            raise ValueError(f"{name} must be a finite number {'> 0' if lo == 0 else '>= 0'}, got {v!r}"
+                             + (": a negative clip turns gradient descent into ascent; use clip=None for no clipping" if name == 'clip' else ''))
     if len(train_data) == 0: raise ValueError("train_data is empty")
     device = torch.device(device) if device is not None else model_device(model)
     config = dict(task=task, strategy=strategy, blocks=blocks, optimizer=optimizer, lr=lr, momentum=momentum,
                   weight_decay=weight_decay, warmup=warmup, clip=clip, batch_size=batch_size, seed=seed, epochs=epochs,
                   n_train=len(train_data), groups=groups)
-    flags = [(p, p.requires_grad) for p in model.parameters()]
+    owner = dict(model_fingerprint=fingerprint(model), data_fingerprint=data_fingerprint(train_data)) if checkpoint_dir is not None else {}
+    flags, was_training = [(p, p.requires_grad) for p in model.parameters()], model.training
     try:
         apply_strategy(model, strategy, blocks, seed)
         model.to(device)
         params = [p for p in model.parameters() if p.requires_grad]
         opt = _optimizer(optimizer, _param_groups(model, params, lr, weight_decay, groups), lr, momentum, weight_decay)
-        start, records = (0, []) if checkpoint_dir is None else _resume(checkpoint_dir, config, model, opt)
+        start, records = (0, []) if checkpoint_dir is None else _resume(checkpoint_dir, config, model, opt, owner)
         if checkpoint_dir is not None and start == 0: _save_epoch(checkpoint_dir, 0, model, opt, records)
         steps = math.ceil(len(train_data) / batch_size); total = epochs * steps
         warm = warmup_steps(warmup, total)
@@ -218,6 +268,7 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
                     step_lr = cosine_lr((epoch - 1) * steps + i, total, lr, warm)
                     for g in opt.param_groups: g['lr'] = cosine_lr((epoch - 1) * steps + i, total, g.get('base_lr', lr), warm)
                     x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+                    _check_batch(model, x, y, task)
                     with _autocast(device, amp):
                         loss, _ = _loss(model, x, y, task)
                         extra = model.extra_loss() if hasattr(model, 'extra_loss') else None   # e.g. SpotTune's usage penalty
@@ -238,6 +289,7 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
         bar.close()
     finally:
         for p, f in flags: p.requires_grad_(f)
+        model.train(was_training)                     # the caller's mode, not train mode
     return History(records, config, checkpoint_dir)
 
 # %% ../nbs/08_finetune.ipynb #4194a08c
