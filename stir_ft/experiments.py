@@ -306,7 +306,6 @@ def metrics_from_dicts(ds: Sequence[dict]) -> FinetuningMetrics:
                              np.asarray(ds[0]['cka_divergence'], dtype=float), Metric(cat('invariance_flow')),
                              raw('self_stir_pt'), raw('self_stir_ft'), [], [], dict(ds[0]['settings'], seeds=seeds))
 
-from contextlib import contextmanager
 @contextmanager
 def torch_threads(n: int | None):
     "Run the block with `torch.set_num_threads(n)` (None: leave it), then restore the previous setting."
@@ -546,7 +545,7 @@ def run_experiment(task: str = 'classification', dataset: str = 'cifar10', scale
     "`Experiment(task, dataset, scale, **kwargs).run()`: the metrics of one finetuning, computed or read from the store."
     return Experiment(task, dataset, scale, **kwargs).run()
 
-# %% ../nbs/11_experiments.ipynb #a04b909b
+# %% ../nbs/11_experiments.ipynb #2a2252be
 _RECIPE_KEYS = ('n_train', 'n_test', 'epochs', 'optimizer', 'lr', 'weight_decay', 'momentum', 'warmup', 'clip', 'batch_size', 'seed')
 
 class PretrainedOn(Experiment):
@@ -597,7 +596,7 @@ class PretrainedOn(Experiment):
         self._pt = model.to(self.device).eval()
         return self._pt
 
-# %% ../nbs/11_experiments.ipynb #3555eb23
+# %% ../nbs/11_experiments.ipynb #cf18a764
 VERDICTS = ('holds', 'does not hold', 'not testable')
 
 def verdict(ok: bool | None, why: str = '') -> str:

@@ -9,8 +9,8 @@ from typing import Sequence, NamedTuple, Callable
 import numpy as np
 import torch
 from torch import nn, Tensor
-from .cka import unit_grams
-from .layers import read_layers, default_layers, check_images, model_device
+from .cka import unit_grams, as_features, check_n
+from .layers import read_layers, default_layers, check_images, check_input, model_device
 from .inversion import frozen
 from .stir import stir_matrix, _similarity
 
@@ -149,12 +149,18 @@ def invariance_flow(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, laye
     return Metric(fp.values - fp.diagonal()[:, :, None])
 
 def cka_divergence(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layers: Sequence | None = None, *,
-                   similarity: str = 'linear_cka', rbf_threshold: float = 1.0, pool: str | Callable = 'flatten') -> np.ndarray:
-    "1 - CKA(ft[i](X), pt[i](X)) per layer (no inversion). `similarity` picks the CKA flavour."
+                   similarity: str | Callable = 'linear_cka', rbf_threshold: float = 1.0, pool: str | Callable = 'flatten') -> np.ndarray:
+    "1 - CKA(ft[i](X), pt[i](X)) per layer (no inversion). `similarity` picks the CKA flavour (or is a callable f(a, b))."
     layers = _check_layers(pretrained, finetuned, layers)
-    check_images(x)
-    kernel, debiased = _similarity(similarity)
+    for m in (pretrained, finetuned): check_input(m, x)
+    sim = _similarity(similarity)
+    check_n(len(x), not callable(sim) and sim[1], 'cka divergence')
     x = x.to(model_device(pretrained))
+    if callable(sim):
+        with frozen(pretrained, finetuned), torch.no_grad():
+            fp, ff = read_layers(pretrained, x, layers, pool), read_layers(finetuned, x.to(model_device(finetuned)), layers, pool)
+            return 1 - np.array([float(sim(as_features(a), as_features(b.to(a.device)))) for a, b in zip(ff, fp)])
+    kernel, debiased = sim
     with frozen(pretrained, finetuned), torch.no_grad():
         gp = unit_grams(read_layers(pretrained, x, layers, pool), kernel, rbf_threshold, debiased, 'pretrained')
         gf = unit_grams(read_layers(finetuned, x.to(model_device(finetuned)), layers, pool), kernel, rbf_threshold, debiased, 'finetuned')

@@ -2,7 +2,7 @@
 
 Markdown cells are copied; code cells become ```python blocks followed by their printed output; cells marked
 `#| hide` are left out. Image links relative to nbs/ are rewritten relative to the repository root. `python tools/make_readme.py --check` exits 1 when README.md is out of date."""
-import json, sys
+import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,9 +14,11 @@ def render(nb_path=ROOT/'nbs'/'index.ipynb') -> str:
         src = ''.join(cell['source']).strip()
         if not src or src.startswith('#| hide'): continue
         if cell['cell_type'] == 'markdown':
-            parts.append(src.replace('](images/', '](nbs/images/'))   # images live next to the notebooks
+            src = src.replace('](images/', '](nbs/images/')                       # images live next to the notebooks
+            parts.append(re.sub(r'\]\((\w+\.ipynb)\)', r'](nbs/\1)', src))          # and so do the notebooks
         elif cell['cell_type'] == 'code':
-            parts.append(f"```python\n{src}\n```")
+            if parts and parts[-1].startswith('```python\n'): parts[-1] = parts[-1][:-4] + f"\n\n{src}\n```"   # an import cell and its code read as one block
+            else: parts.append(f"```python\n{src}\n```")
             out = ''.join(''.join(o.get('text', '')) for o in cell.get('outputs', []) if o.get('output_type') == 'stream').rstrip()
             if out: parts.append(f"```\n{out}\n```")
     return '\n\n'.join(parts) + '\n'
