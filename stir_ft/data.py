@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_data.ipynb #e8a74112
 from __future__ import annotations
-import io, functools
+import io, functools, zipfile
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
@@ -14,6 +14,7 @@ from torch.utils.data import Dataset, Subset
 from torchvision.transforms import v2
 from PIL import Image, ImageDraw
 from scipy import ndimage
+from .layers import check_images, check_int
 
 # %% auto #0
 __all__ = ['DATASETS', 'EUROSAT_SPLIT_SEED', 'EUROSAT_TRAIN_FRACTION', 'SHAPES', 'COLOURS', 'SHAPE_TARGETS', 'CORRUPTIONS',
@@ -31,11 +32,16 @@ def check_uint8_images(images, name: str = 'images') -> np.ndarray:
     if images.ndim == 4 and images.shape[1] == 3 and images.shape[-1] != 3:
         raise ValueError(f"{name} has shape {images.shape}, which looks like (N, 3, H, W): stir_ft keeps images at rest "
                          f"as (N, H, W, 3) uint8; convert with images.transpose(0, 2, 3, 1)")
+    if images.ndim == 4 and images.shape[-1] in (1, 4):
+        raise ValueError(f"{name} has shape {images.shape}: {images.shape[-1]} channel(s), stir_ft needs RGB (N, H, W, 3); "
+                         + ("repeat the grey channel with np.repeat(images, 3, axis=-1)" if images.shape[-1] == 1 else "drop the alpha channel with images[..., :3]"))
     if images.ndim != 4 or images.shape[-1] != 3:
         raise ValueError(f"{name} must be RGB images (N, H, W, 3), got shape {images.shape} (one image: add a batch axis with images[None])")
     if images.dtype != np.uint8:
-        raise TypeError(f"{name} must be uint8 (N, H, W, 3), got {images.dtype}; for floats in [0, 1] use "
-                        f"(images * 255).round().astype(np.uint8)")
+        big = np.issubdtype(images.dtype, np.floating) and images.size and np.nanmax(images) > 1
+        raise TypeError(f"{name} must be uint8 (N, H, W, 3), got {images.dtype}; "
+                        + ("its values go above 1, so they look like 0-255: use images.round().astype(np.uint8)" if big else
+                           "for floats in [0, 1] use (images * 255).round().astype(np.uint8)"))
     return images
 
 class ArrayDataset(Dataset):
@@ -64,23 +70,44 @@ class ArrayDataset(Dataset):
 # %% ../nbs/05_data.ipynb #43a91e86
 _PLAIN_KEYS = (('x', 'y'), ('images', 'labels'))
 
+def _open_npz(path):
+    "np.load of an .npz array file, with an error that names the file when it is not one (truncated, garbage, pickled)."
+    try:
+        f = np.load(path, allow_pickle=False)
+        if not isinstance(f, np.lib.npyio.NpzFile): raise ValueError(f"a single {type(f).__name__}, not an archive of named arrays")
+        return f
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        if isinstance(e, FileNotFoundError): raise
+        raise ValueError(f"{path} is not a readable .npz array file ({type(e).__name__}: {str(e)[:150]}): write it with "
+                         "np.savez(path, cifar10_test_x=images_uint8_NHWC, cifar10_test_y=labels) (see load_array_file)") from None
+
+def _int_labels(labels, where: str) -> np.ndarray:
+    "Labels as int64, refusing non-integral values (float labels would be truncated)."
+    labels = np.asarray(labels)
+    if labels.ndim != 1: raise ValueError(f"{where}: labels must be 1-D, got shape {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        ok = np.issubdtype(labels.dtype, np.floating) and np.isfinite(labels).all() and (labels == np.round(labels)).all()
+        if not ok: raise TypeError(f"{where}: labels must be integers, got {labels.dtype} (e.g. {labels[:3].tolist()}); a class "
+                                   "label is an integer: store them with labels.astype(np.int64)")
+    return labels.astype(np.int64)
+
 def array_file_splits(path) -> list[str]:
     "The split names in an `.npz` array file (those with both `{split}_x` and `{split}_y`)."
-    with np.load(path, allow_pickle=False) as f: keys = set(f.files)
+    with _open_npz(path) as f: keys = set(f.files)
     return sorted(k[:-2] for k in keys if k.endswith('_x') and k[:-2] + '_y' in keys)
 
 def load_array_file(path, split: str | None = 'cifar10_train'):
     "`(images uint8 (N, H, W, 3), labels int64, classes or None)` for one split of an `.npz` array file."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no array file at {path}: pass the path of an .npz with {{split}}_x / {{split}}_y arrays")
-    with np.load(path, allow_pickle=False) as f:
+    with _open_npz(path) as f:
         keys = set(f.files)
         if split is None:
             pair = next((p for p in _PLAIN_KEYS if set(p) <= keys), None)
             if pair is None:
                 raise ValueError(f"{path} has no plain x/y (or images/labels) arrays; it has the splits {array_file_splits(path)}: "
                                  f"pass one as split=...")
-            return check_uint8_images(f[pair[0]], f'{path.name}:{pair[0]}'), f[pair[1]].astype(np.int64), None
+            return check_uint8_images(f[pair[0]], f'{path.name}:{pair[0]}'), _int_labels(f[pair[1]], f'{path}:{pair[1]}'), None
         if f'{split}_x' not in keys or f'{split}_y' not in keys:
             hint = " (this file has plain x/y arrays: pass split=None)" if any(set(p) <= keys for p in _PLAIN_KEYS) else ""
             raise ValueError(f"no split {split!r} in {path}: available splits are {array_file_splits(path)}{hint}")
@@ -89,7 +116,7 @@ def load_array_file(path, split: str | None = 'cifar10_train'):
         if len(labels) != len(images): raise ValueError(f"{path}: {split}_x has {len(images)} images but {split}_y has {len(labels)} labels")
         ck = split.rsplit('_', 1)[0] + '_classes'
         classes = [str(c) for c in f[ck].tolist()] if ck in keys else None
-    return images, labels.astype(np.int64), classes
+    return images, _int_labels(labels, f'{path}:{split}_y'), classes
 
 # %% ../nbs/05_data.ipynb #67154eb5
 def to_float_image() -> v2.Compose:
@@ -168,20 +195,19 @@ def get_dataset(name: str | Path, root='data', train: bool = True, transform: Ca
 def _as_float_chw(img) -> Tensor:
     if isinstance(img, Tensor) and img.is_floating_point():
         if img.ndim != 3 or img.shape[0] != 3: raise ValueError(f"expected a float image (3, H, W), got shape {tuple(img.shape)}")
-        if img.min() < 0 or img.max() > 1:
-            raise ValueError(f"images must be in [0, 1], got [{float(img.min()):.3g}, {float(img.max()):.3g}]: remove the Normalize "
-                             f"transform (stir_ft models normalise inside, see NormalizedModel)")
+        check_images(img[None], 'a dataset image')       # NaN, and [0, 1]: a Normalize transform or 0-255 floats are refused
         return img.float()
     return to_float_image()(img)
 
 def _check_float_batch(x: Tensor) -> Tensor:
     if x.shape[1] != 3: raise ValueError(f"a float batch must be (N, 3, H, W), got shape {tuple(x.shape)}")
-    if x.min() < 0 or x.max() > 1: raise ValueError("images must be in [0, 1]: stir_ft models normalise inside (NormalizedModel)")
+    check_images(x, 'images')                             # NaN/inf, and [0, 1] (stir_ft models normalise inside, NormalizedModel)
     return x.float()
 
 def stir_images(data, n: int = 500, seed: int = 0) -> tuple[Tensor, Tensor]:
     "A fixed, seeded choice of `n` images as a float batch (n, 3, H, W) in [0, 1], with their (sorted) indices."
     if isinstance(data, ArrayDataset) and data.transform is None: data = data.images
+    n, seed = check_int(n, 'n'), check_int(seed, 'seed')
     N = len(data)
     if not 1 <= n <= N:
         raise ValueError(f"asked for n={n} STIR images from data with {N}: choose 1 <= n <= {N} (the paper uses 500 test images)")
