@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_models.ipynb #f962c31c
 from __future__ import annotations
-import os, pickle, warnings, difflib
+import os, pickle, re, warnings, difflib, zipfile
 from pathlib import Path
 from typing import Mapping, NamedTuple
 import torch
@@ -27,6 +27,23 @@ _NEST_KEYS = ('state_dict', 'model_state_dict', 'model_state', 'model')
 
 def _is_state_dict(d) -> bool: return isinstance(d, Mapping) and len(d) > 0 and all(isinstance(v, Tensor) for v in d.values())
 
+def _torch_load(path: Path):
+    "torch.load(weights_only=True), with errors that name the file and never suggest unpickling code."
+    try: return torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        names = re.findall(r'GLOBAL ([\w.]+)', str(e))
+        if zipfile.is_zipfile(path) and names:
+            raise ValueError(f"{path} holds Python objects besides tensors ({', '.join(sorted(set(names)))}), which stir_ft does not "
+                             "unpickle. Where the file was made, save only the weights (save_weights(model, path) or "
+                             "torch.save(model.state_dict(), path)); or, if you trust the file, allow just those classes: "
+                             "with torch.serialization.safe_globals([...]): sd = torch.load(path, weights_only=True), and pass sd") from None
+        raise ValueError(f"{path} is not a weights file torch can read (damaged, truncated, or not made by torch.save): pass a "
+                         ".safetensors, .pt, .pth or .bin file of weights (save_weights(model, path))") from None
+    except (KeyError, RuntimeError, EOFError, ValueError, OSError, zipfile.BadZipFile) as e:
+        if isinstance(e, FileNotFoundError): raise
+        raise ValueError(f"{path} is not a weights file torch can read ({type(e).__name__}: {str(e)[:150]}): it is damaged, truncated "
+                         "or another kind of file; pass a .safetensors, .pt, .pth or .bin file of weights (save_weights(model, path))") from None
+
 def read_state_dict(src: str | os.PathLike | Mapping) -> dict[str, Tensor]:
     "A flat state dict from a `.safetensors` / `.pth` / `.pt` / `.bin` file (or a dict), descending into `state_dict` / `model_state_dict` / `model_state` / `model` nesting."
     if isinstance(src, Mapping): ckpt, where = src, 'the dict passed'
@@ -38,16 +55,15 @@ def read_state_dict(src: str | os.PathLike | Mapping) -> dict[str, Tensor]:
         where = str(path)
         if path.suffix == '.safetensors':
             from safetensors.torch import load_file
-            ckpt = load_file(str(path), device='cpu')
+            try: ckpt = load_file(str(path), device='cpu')
+            except Exception as e:     # SafetensorError and friends: a damaged, truncated or mislabelled file
+                raise ValueError(f"{where} is not a readable .safetensors file ({type(e).__name__}: {str(e)[:150]}): it is damaged or "
+                                 "truncated, or not a safetensors file; download or save it again (save_weights(model, path))") from None
         elif path.suffix == '.npz':
             raise ValueError(f"{where} is a numpy .npz (Google's original ViT format), which stir_ft does not read: download the "
                              "model.safetensors of the timm hub id instead (timm.models.get_pretrained_cfg(name).hf_hub_id)")
         else:
-            try: ckpt = torch.load(path, map_location='cpu', weights_only=True)
-            except pickle.UnpicklingError as e:
-                raise ValueError(f"{where} holds Python objects besides tensors, so torch.load(weights_only=True) refuses it ({e}). "
-                                 "If you trust the file, load it yourself with torch.load(path, weights_only=False) and pass the "
-                                 "state dict (a dict) instead of the path") from None
+            ckpt = _torch_load(path)
     seen = []
     while isinstance(ckpt, Mapping) and not _is_state_dict(ckpt):
         key = next((k for k in _NEST_KEYS if isinstance(ckpt.get(k), Mapping)), None)
