@@ -137,6 +137,16 @@ def results_root(root=None) -> Path:
         return _TEST_ROOT
     return Path(os.environ.get('STIR_FT_RESULTS') or 'results').expanduser()
 
+def _damage(d: Path) -> tuple[Path, str] | None:
+    "(file, why) when an entry's config.json or result.json is not complete JSON, or its result is empty; else None."
+    for name in ('config.json', 'result.json'):
+        p = d/name
+        if not p.exists(): continue
+        try: v = json.loads(p.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e: return p, f'not complete JSON: {e}'
+        if name == 'result.json' and v in ({}, [], None): return p, f'an empty result {json.dumps(v)}'
+    return None
+
 class ResultStore:
     "Results (JSON) under `root/<kind>/<key>/` with their configuration; counts what it computed and what it reused."
     def __init__(self, root=None):
@@ -150,13 +160,22 @@ class ResultStore:
         return self.root/kind/config_key(config)
 
     def has(self, kind: str, config: dict) -> bool:
-        "Is the result of `kind` for `config` stored (complete)?"
-        return (self.folder(kind, config)/'result.json').exists()
+        "Is the result of `kind` for `config` stored (complete)? A damaged entry is moved aside with a warning naming the file, and counts as missing."
+        d = self.folder(kind, config)
+        if not (d/'result.json').exists(): return False
+        why = _damage(d)
+        if why is None: return True
+        warnings.warn(f"results file {why[0]} is damaged ({why[1]}): it is moved to result.json.damaged and computed again", stacklevel=2)
+        try: os.replace(d/'result.json', d/'result.json.damaged')
+        except FileNotFoundError: pass             # another process moved it first
+        return False
 
     def load(self, kind: str, config: dict):
-        "The stored result of `kind` for `config`; an error naming the folder if it is missing or holds another configuration."
+        "The stored result of `kind` for `config`; an error naming the folder if it is missing, damaged or holds another configuration."
         d = self.folder(kind, config)
         if not (d/'result.json').exists(): raise FileNotFoundError(f"no stored {kind} result for this configuration in {d}")
+        why = _damage(d)
+        if why is not None: raise ValueError(f"results file {why[0]} is damaged ({why[1]}): delete it, and get_or_compute computes it again")
         stored = json.loads((d/'config.json').read_text()) if (d/'config.json').exists() else None
         if stored is None or canonical_json(stored) != canonical_json(config):
             raise ValueError(f"{d} holds another configuration than the one asked for (edited by hand, or a hash collision): "
@@ -187,6 +206,8 @@ class ResultStore:
     def _lock(self, kind: str, config: dict):
         "An exclusive lock on the entry's folder (`fcntl.flock` on `.lock`; none where fcntl is missing): one computer per entry."
         folder = self.folder(kind, config); folder.mkdir(parents=True, exist_ok=True)
+        from stir_ft.files import clean_orphans
+        clean_orphans(folder, recursive=False)   # temporary files of a writer that was killed
         try: import fcntl
         except ImportError: yield; return
         with open(folder/'.lock', 'a') as f:
