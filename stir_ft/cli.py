@@ -8,18 +8,19 @@ import copy, sys, time
 from pathlib import Path
 import torch
 from fastcore.script import anno_parser
-from .layers import default_layers
-from .inversion import invert
+from .layers import default_layers, check_int, POOLS
+from .inversion import invert, PRECISIONS
+from .stir import SIMILARITIES
 from .metrics import finetuning_metrics, FinetuningMetrics
 from .finetune import finetune
 from .files import atomic_write, save_json
-from .data import ArrayDataset, synthetic_shapes, stir_images, get_dataset, paper_transforms
+from .data import ArrayDataset, synthetic_shapes, stir_images, get_dataset, paper_transforms, DATASETS
 from .transforms2d import Transforms2D
-from .models import create_vit, save_weights
+from .models import create_vit, save_weights, TINY_CONFIGS, _unknown_name
 
 # %% auto #0
-__all__ = ['DEMO', 'QUICK', 'COMMANDS', 'metrics_table', 'write_outputs', 'run_demo', 'load_model', 'run_measure', 'demo',
-           'measure', 'main']
+__all__ = ['DEMO', 'QUICK', 'COMMANDS', 'metrics_table', 'check_out', 'write_outputs', 'run_demo', 'check_model_spec',
+           'load_model', 'run_measure', 'demo', 'measure', 'main']
 
 # %% ../nbs/12_cli.ipynb #203667f9
 def metrics_table(m: FinetuningMetrics) -> str:
@@ -38,6 +39,11 @@ def _save_fig(fig, path):
     import matplotlib.pyplot as plt
     atomic_write(path, lambda t: fig.savefig(t, dpi=110, bbox_inches='tight', format='png'))
     plt.close(fig)
+
+def check_out(out):
+    "`out` must be a folder (created if missing), not an existing file."
+    if Path(out).exists() and not Path(out).is_dir():
+        raise ValueError(f"out {str(out)!r} is an existing file: give a folder for the outputs (it is created if missing)")
 
 def write_outputs(m: FinetuningMetrics, out, title: str, scale: str, summary: dict | None = None, say=print) -> dict:
     "Write `metrics.json`, `metrics.png` and `summary.json` to `out`; print the table; return the paths."
@@ -92,6 +98,7 @@ def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say
     cfg = dict(QUICK if quick else DEMO, **overrides)
     unknown = set(overrides) - set(DEMO)
     if unknown: raise TypeError(f"unknown demo settings {sorted(unknown)}; known: {sorted(DEMO)}")
+    check_out(out)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     t0, times = time.time(), {}
     say(f"stir-ft demo: writing to {out.resolve()}  (CPU threads: {torch.get_num_threads()})")
@@ -139,10 +146,27 @@ def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say
     return dict(metrics=m, summary=summary, files=files)
 
 # %% ../nbs/12_cli.ipynb #0ab25463
+_WEIGHT_SUFFIXES = ('.pt', '.pth', '.bin', '.safetensors')
+
+def check_model_spec(spec: str, name: str = 'model'):
+    "Refuse, before any work, a model that is neither an existing weights file nor a model name."
+    p = Path(spec)
+    if p.is_dir(): raise ValueError(f"{name} {spec!r} is a folder: give a weights file ({', '.join(_WEIGHT_SUFFIXES)}) or a timm model name")
+    if p.exists(): return
+    if p.suffix in _WEIGHT_SUFFIXES or '/' in str(spec) or '\\' in str(spec):
+        raise FileNotFoundError(f"{name}: no weights file at {spec!r}; check the path (a weights file is {', '.join(_WEIGHT_SUFFIXES)})")
+    import timm
+    if spec not in TINY_CONFIGS and not timm.is_model(spec): raise _unknown_name(spec)
+
 def load_model(spec: str, arch: str | None = None, device='cpu') -> torch.nn.Module:
     "A model from a timm name (hub weights) or a weight file (loaded into `arch`, default vit_base_patch32_224)."
     if Path(spec).exists():
-        return create_vit(arch or 'vit_base_patch32_224', weights=spec).to(device).eval()   # classes read from the file's head
+        try: return create_vit(arch or 'vit_base_patch32_224', weights=spec).to(device).eval()   # classes read from the file's head
+        except ValueError as e:
+            if 'do not fit this model' not in str(e): raise
+            raise ValueError(f"{e}. The architecture is {arch or 'vit_base_patch32_224'}{' (the default)' if arch is None else ''}: pass the "
+                             "one the weights were trained for with arch= (--arch on the command line), e.g. --arch tiny or "
+                             "--arch vit_small_patch16_224") from None
     if arch is not None and arch != spec:
         raise ValueError(f"{spec!r} is not a file; to use a weight file give its path, to use hub weights give only the timm name")
     return create_vit(spec, pretrained=True).to(device).eval()
@@ -157,6 +181,23 @@ def _parse_ints(v, name):
     try: return [int(t) for t in str(v).replace(' ', '').split(',') if t]
     except ValueError: raise ValueError(f"{name} must be comma-separated integers like 0,1,2, got {v!r}") from None
 
+def _check_measure(pretrained, finetuned, data, out, n, seeds, iters, pool, similarity, self_terms, precision, cache):
+    "Every argument of `run_measure` that can be checked without loading anything, so that a mistake costs no computation."
+    check_out(out)
+    if cache is not None: check_out(cache)
+    check_model_spec(pretrained, 'pretrained'); check_model_spec(finetuned, 'finetuned')
+    if str(data).endswith('.npz'):
+        if not Path(data).is_file(): raise FileNotFoundError(f"data: no array file at {str(data)!r}; check the path")
+    elif data not in DATASETS:
+        raise ValueError(f"data {data!r} is neither one of {DATASETS} nor the path of an .npz array file "
+                         "({split}_x uint8 (N, H, W, 3) images and {split}_y integer labels)")
+    check_int(n, 'n', 3, 'STIR needs at least 3 images (the paper uses 500)')
+    check_int(iters, 'iters', 1, 'the paper uses 50 inversion steps')
+    if not seeds: raise ValueError("seeds is empty: give comma-separated integers like 0,1,2")
+    for name, v, ok in (('pool', pool, POOLS), ('similarity', similarity, tuple(SIMILARITIES)),
+                        ('self_terms', self_terms, ('computed', 'one')), ('precision', precision, PRECISIONS)):
+        if v not in ok: raise ValueError(f"{name} must be one of {', '.join(ok)}; got {v!r}")
+
 def run_measure(pretrained: str, finetuned: str, data: str = 'cifar10', out='stir_ft_measure', *, arch: str | None = None,
                 split: str | None = None, root: str = 'data', download: bool = False, n: int = 500, image_seed: int = 0,
                 seeds=(0, 1, 2), iters: int = 50, layers=None, pool: str = 'flatten', similarity: str = 'linear_cka',
@@ -166,6 +207,7 @@ def run_measure(pretrained: str, finetuned: str, data: str = 'cifar10', out='sti
     t0 = time.time()
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     seeds, layers = _parse_ints(seeds, 'seeds'), _parse_ints(layers, 'layers')
+    _check_measure(pretrained, finetuned, data, out, n, seeds, iters, pool, similarity, self_terms, precision, cache)
     say(f"stir-ft measure: writing to {Path(out).resolve()} (device {device})")
     pt, ft = load_model(pretrained, arch, device), load_model(finetuned, arch, device)
     size = _image_size(pt)
@@ -179,18 +221,20 @@ def run_measure(pretrained: str, finetuned: str, data: str = 'cifar10', out='sti
     summary = dict(pretrained=pretrained, finetuned=finetuned, arch=arch, data=data, split=split, image_seed=image_seed,
                    image_indices=[int(i) for i in idx], device=device, inversions=m.inversions, seconds=time.time() - t0)
     files = write_outputs(m, out, f'{Path(finetuned).name} relative to {Path(pretrained).name} on {data}', 'user models', summary, say)
+    say("wrote:\n" + '\n'.join(f'  {p}' for p in files.values()))
     return dict(metrics=m, summary=summary, files=files)
 
 # %% ../nbs/12_cli.ipynb #ca43010d
 def demo(out: str = 'stir_ft_demo',  # folder for the figures, the JSON and the checkpoints
          quick: bool = False,  # tiny sizes for a smoke test (seconds; the numbers mean nothing)
-         no_progress: bool = False):  # hide the progress bars
+         no_progress: bool = False,  # hide the progress bars
+         debug: bool = False):  # on an error, show the full traceback instead of one line
     "Pretrain a tiny ViT on Transforms-2D glyphs under random hue, finetune it to tell the hue, and measure what finetuning did to its invariances (CPU, no network, about two minutes)."
     run_demo(out, quick=quick, progress=not no_progress)
 
 def measure(pretrained: str,  # timm model name (hub weights) or a weight file (.pt/.pth/.bin/.safetensors)
             finetuned: str,  # timm model name or weight file of the finetuned model
-            data: str = 'cifar10',  # cifar10, cifar100, pets, eurosat, or the path of an .npz array file
+            data: str = 'cifar10',  # cifar10, cifar100, pets, eurosat (torchvision, under --root), or the path of an .npz file holding {split}_x uint8 images (N, H, W, 3) and {split}_y integer labels, e.g. cifar10_test_x / cifar10_test_y (or plain x / y)
             out: str = 'stir_ft_measure',  # folder for the figures and the JSON
             arch: str = None,  # timm architecture (or a TINY_CONFIGS name) for weight files; default vit_base_patch32_224
             split: str = None,  # array-file split, e.g. cifar10_test; default: the test split
@@ -208,7 +252,8 @@ def measure(pretrained: str,  # timm model name (hub weights) or a weight file (
             device: str = None,  # cuda or cpu; default cuda when available
             precision: str = 'auto',  # inversion precision: auto (bf16 on GPU, fp32 on CPU), bf16 or fp32
             cache: str = None,  # folder for inverted inputs: measuring more finetuned models against the same pretrained one reuses its inversions
-            no_progress: bool = False):  # hide the progress bars
+            no_progress: bool = False,  # hide the progress bars
+            debug: bool = False):  # on an error, show the full traceback instead of one line
     "Forgetting, learning, cka divergence and invariance flow of a finetuned model relative to its pretrained model."
     run_measure(pretrained, finetuned, data, out, arch=arch, split=split, root=root, download=download, n=n,
                 image_seed=image_seed, seeds=seeds, iters=iters, layers=layers, pool=pool, similarity=similarity,
@@ -228,5 +273,11 @@ def main(argv: list[str] | None = None) -> int:
     func = COMMANDS[argv[0]]
     args = vars(anno_parser(func, prog=f'stir-ft {argv[0]}').parse_args(argv[1:]))
     args.pop('pdb', None); args.pop('xtra', None)
-    func(**args)
+    if args.pop('debug', False): func(**args); return 0          # --debug: errors keep their traceback
+    try: func(**args)
+    except KeyboardInterrupt:
+        print(f"stir-ft {argv[0]}: interrupted (rerun the same command to continue where it stopped)", file=sys.stderr); return 130
+    except Exception as e:     # the user's mistake, said in one line; --debug shows the traceback
+        msg = ' '.join(str(e).split()) or type(e).__name__
+        print(f"stir-ft {argv[0]}: error: {msg}  [{type(e).__name__}; --debug shows the traceback]", file=sys.stderr); return 2
     return 0

@@ -165,7 +165,7 @@ def _array_split(path, train, split):
     prefixes = sorted({s.rsplit('_', 1)[0] for s in splits if s.endswith(('_train', '_test'))})
     if not splits: return None     # plain x/y arrays
     if len(prefixes) != 1:
-        raise ValueError(f"{path} holds the splits {splits}: choose one with split= (a prefix such as {prefixes[:1]} or a full split name)")
+        raise ValueError(f"{path} holds the splits {splits}: choose one with split= (--split on the command line): a prefix such as {prefixes[:1]} or a full split name")
     return f'{prefixes[0]}_{suffix}'
 
 def get_dataset(name: str | Path, root='data', train: bool = True, transform: Callable | None = None,
