@@ -104,14 +104,14 @@ def _target(model, x, layer, pool, precision):
 def check_inversion_settings(x: Tensor, iters, step_size, batch_size=None):
     "Refuse settings that would silently measure nothing: no steps, steps longer than the image space, no batch."
     check_images(x)
-    check_int(iters, 'iters', 1, "0 steps would return the starting noise; the paper uses 50")
+    check_int(iters, 'iters', 1, "iters is the number of inversion steps, at least 1 (0 would return the starting noise); the paper uses 50")
     if isinstance(step_size, bool) or not isinstance(step_size, numbers.Real):
         raise TypeError(f"step_size must be a number, got {step_size!r}")
     diag = math.sqrt(x[0].numel())        # the longest distance inside [0, 1]^(C*H*W)
     if not (math.isfinite(step_size) and 0 < step_size <= diag):
         raise ValueError(f"step_size must be a finite number in (0, {diag:.3g}] (a step longer than the diagonal of the image space "
                          f"jumps to a corner of [0, 1] whatever the gradient), got {step_size}; the reference uses 0.5")
-    if batch_size is not None: check_int(batch_size, 'batch_size', 1, 'or None for all images in one chunk')
+    if batch_size is not None: check_int(batch_size, 'batch_size', 1, 'give an integer >= 1, or None for all images in one chunk')
 
 def invert(model: nn.Module, x: Tensor, layer, iters: int = 50, step_size: float = 0.5, seed: int | None = 0,
            generator: torch.Generator | None = None, start: Tensor | None = None, pool: str | Callable = 'flatten',
