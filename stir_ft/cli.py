@@ -45,14 +45,18 @@ def check_out(out):
     if Path(out).exists() and not Path(out).is_dir():
         raise ValueError(f"out {str(out)!r} is an existing file: give a folder for the outputs (it is created if missing)")
 
-def write_outputs(m: FinetuningMetrics, out, title: str, scale: str, summary: dict | None = None, say=print) -> dict:
-    "Write `metrics.json`, `metrics.png` and `summary.json` to `out`; print the table; return the paths."
+def write_outputs(m: FinetuningMetrics, out, title: str, scale: str, summary: dict | None = None, say=print,
+                  other_files: dict | None = None) -> dict:
+    "Write `metrics.json`, `metrics.png`, `metrics.txt` (the table) and `summary.json` to `out`; print the table; return the paths (with `other_files`, which the summary lists too)."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    files = dict(metrics_json=out/'metrics.json', metrics_png=out/'metrics.png', summary_json=out/'summary.json')
+    files = dict(metrics_json=out/'metrics.json', metrics_png=out/'metrics.png', metrics_txt=out/'metrics.txt',
+                 summary_json=out/'summary.json', **(other_files or {}))
     m.save(files['metrics_json'])
     _save_fig(m.plot(title=title, scale=scale), files['metrics_png'])
+    table = metrics_table(m)
+    atomic_write(files['metrics_txt'], lambda t: Path(t).write_text(f'{title}\nscale: {scale}\n\n{table}\n'))
     save_json(dict(summary or {}, title=title, scale=scale, files={k: str(v) for k, v in files.items()}), files['summary_json'])
-    say(metrics_table(m))
+    say(table)
     return files
 
 # %% ../nbs/12_cli.ipynb #79beeefd
@@ -110,7 +114,7 @@ def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say
     test_class = _glyphs(cfg, cfg['n_test'], 'test')
     pt = create_vit('tiny', num_classes=k, seed=0)
     h_pt = finetune(pt, _glyphs(cfg, cfg['n_train'], 'train'), cfg['pretrain_epochs'], optimizer='adamw', lr=cfg['pretrain_lr'],
-                    weight_decay=0.05, eval_data=test_class, checkpoint_dir=out/'checkpoints'/'pretrain', **kw)
+                    weight_decay=0.05, eval_data=test_class, checkpoint_dir=out/'checkpoints'/'pretrain', desc='pretrain', **kw)
     save_weights(pt, out/'pretrained.pt'); times['pretrain_s'] = time.time() - t0
     say(f"      glyph accuracy on held-out images: {h_pt[-1]['eval']:.3f} (chance {1 / k:.3f})")
     # 2. finetuning: hue-bin labels -> hue invariance must go
@@ -128,7 +132,8 @@ def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say
     say(f"[3/4] measuring forgetting, learning, cka divergence and invariance flow: layers {layers}, |X| = {cfg['n_images']}, "
         f"{cfg['iters']} inversion steps, seeds {list(cfg['seeds'])}")
     x, _ = stir_images(test_class, n=cfg['n_images'], seed=0)
-    m = finetuning_metrics(pt, ft, x, layers, seeds=cfg['seeds'], iters=cfg['iters'], progress=progress)
+    m = finetuning_metrics(pt, ft, x, layers, seeds=cfg['seeds'], iters=cfg['iters'], progress=progress,
+                           cache=out/'inversion_cache')     # a demo killed in this step resumes from the inversions it had
     times['metrics_s'] = time.time() - t0 - sum(times.values())
     # 4. outputs
     say("[4/4] writing figures and numbers")
@@ -140,8 +145,8 @@ def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say
                    chance=dict(pretrained_class=1 / k, finetuned_hue=1 / bins),
                    seconds=times, threads=torch.get_num_threads(), torch=torch.__version__)
     files = write_outputs(m, out, 'stir-ft demo: tiny ViT pretrained on glyph class under random hue, finetuned on hue',
-                          'smoke (CPU demo)', summary, say)
-    files.update(training_png=out/'training.png', inversions_png=out/'inversions.png')
+                          'smoke (CPU demo)', summary, say, dict(training_png=out/'training.png', inversions_png=out/'inversions.png',
+                                                                  pretrained_pt=out/'pretrained.pt', finetuned_pt=out/'finetuned.pt'))
     say(f"done in {times['total_s']:.0f} s. Wrote:\n" + '\n'.join(f'  {p}' for p in files.values()))
     return dict(metrics=m, summary=summary, files=files)
 

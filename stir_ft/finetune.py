@@ -227,7 +227,7 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
              blocks: int = 1, optimizer: str = 'sgd', lr: float = 1e-3, momentum: float = 0.9, weight_decay: float = 1e-4,
              groups: dict | None = None, warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data=None,
              checkpoint_dir=None, device=None, amp: bool | None = None, num_workers: int = 0,
-             progress: bool = True) -> History:
+             progress: bool = True, desc: str | None = None) -> History:
     "Finetune `model` in place on `train_data` ((image in [0, 1], label) pairs) with the paper's recipe; resumable from `checkpoint_dir`."
     _check_task(task)
     epochs = check_int(epochs, 'epochs', 1)
@@ -253,7 +253,7 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
         if checkpoint_dir is not None and start == 0: _save_epoch(checkpoint_dir, 0, model, opt, records)
         steps = math.ceil(len(train_data) / batch_size); total = epochs * steps
         warm = warmup_steps(warmup, total)
-        bar = tqdm(total=total, initial=start * steps, desc=f'finetune ({strategy})', disable=not progress)
+        bar = tqdm(total=total, initial=start * steps, desc=desc or f'finetune ({strategy})', disable=not progress)
         for epoch in range(start + 1, epochs + 1):
             t0, losses, extras = time.time(), [], []
             with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
