@@ -21,10 +21,10 @@ from .finetune import finetune, checkpoint_path, History, TASKS, STRATEGIES
 from .metrics import finetuning_metrics, FinetuningMetrics, Metric
 
 # %% auto #0
-__all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'SYNTHETIC_DATASETS', 'VERDICTS', 'get_scale',
-           'canonical_json', 'config_key', 'results_root', 'ResultStore', 'resolve_dataset', 'find_arrays',
+__all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'VERDICTS',
+           'get_scale', 'canonical_json', 'config_key', 'results_root', 'ResultStore', 'resolve_dataset', 'find_arrays',
            'make_dataset', 'num_classes', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment',
-           'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'paper_layer', 'claims_table']
+           'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'scale_banner', 'paper_layer', 'claims_table']
 
 # %% ../nbs/11_experiments.ipynb #9b781ffc
 SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
@@ -239,6 +239,7 @@ class ResultStore:
 
 # %% ../nbs/11_experiments.ipynb #fa24349a
 PAPER_DATASETS = ('cifar10', 'cifar100', 'pets', 'eurosat')
+DATASET_NAMES = {'cifar10': 'CIFAR-10', 'cifar100': 'CIFAR-100', 'pets': 'Oxford-IIIT Pets', 'eurosat': 'EuroSAT'}
 SYNTHETIC_DATASETS = tuple(f'shapes-{t}' for t in SHAPE_TARGETS)
 _SHAPE_SEEDS = dict(train=1, test=2, pretrain_train=3, pretrain_test=4)   # disjoint image sets per target and role
 
@@ -537,8 +538,8 @@ class Experiment:
             if s not in missing: self.store.reused.append((kind, config_key(config(s))))
         return metrics_from_dicts([self.store.load(kind, config(s)) for s in seeds])
 
-    def describe(self) -> str:
-        "What a figure made from this experiment shows, in one line: scale, model, pretraining, finetuning data and recipe, STIR settings."
+    def describe(self, task: bool = True) -> str:
+        "What a figure made from this experiment shows, in one line: scale, model, pretraining, finetuning (task unless not `task`), data, recipe, STIR settings."
         m, p, f, st = self.scale['model'], self.pretrain_settings, self.finetune_settings, self.stir_settings
         tiny = TINY_CONFIGS.get(m['name'])
         model = (f"ViT ({tiny['depth']} blocks, width {tiny['embed_dim']}, {tiny['patch_size']} px patches at {m['img_size']} px)"
@@ -549,9 +550,9 @@ class Experiment:
                if src == 'transforms2d' else f"pretrained here on {src} ({p.get('n_train')} images, {p.get('epochs')} epochs)")
         spec = self.data_spec
         data = {'shapes': f"synthetic shapes labelled by {spec.get('target')} (stand-in for {self.dataset})",
-                'arrays': f"real {self.dataset.upper()} images from the array file",
+                'arrays': f"real {DATASET_NAMES.get(self.dataset, self.dataset)} images from the array file",
                 'torchvision': f"{self.dataset} (torchvision)"}.get(spec['kind'], str(spec))
-        return (f"scale {self.scale['name']}: {model}, {pre}; {self.task} finetuning on {data}, {f['epochs']} epochs, "
+        return (f"scale {self.scale['name']}: {model}, {pre}; {self.task + ' ' if task else ''}finetuning on {data}, {f['epochs']} epochs, "
                 f"{f['optimizer']} lr {f['lr']:g}; STIR |X| = {st['n_images']}, {st['iters']} steps, {len(st['seeds'])} seed(s)")
 
     def cached(self, name: str, compute: Callable[[], object], **extra):
@@ -625,9 +626,20 @@ def verdict(ok: bool | None, why: str = '') -> str:
     if ok is None: return f"not testable{': ' + why if why else ''}"
     return 'holds' if bool(ok) else 'does not hold'
 
-def figure_title(title: str, exp: Experiment, width: int = 110) -> str:
-    "A figure's title: `title`, then what `exp.describe()` says (scale, model, data, STIR settings), wrapped to `width` characters."
-    return title + '\n' + textwrap.fill(exp.describe(), width)
+def figure_title(title: str, exp: Experiment, width: int = 110, task: bool = True) -> str:
+    "A figure's title: `title`, then what `exp.describe(task)` says (scale, model, data, STIR settings), wrapped to `width` characters."
+    return title + '\n' + textwrap.fill(exp.describe(task), width)
+
+def scale_banner(scale: str | None = None) -> str:
+    "One line for the top of a section notebook: the scale it runs at, and whether a GPU is here (and which scale suits it)."
+    s = get_scale(scale)
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    if gpu and s['name'] in ('smoke', 'cpu'):
+        hint = f"a GPU is here ({gpu}): set os.environ['STIR_FT_SCALE'] = 'gpu' (no network) or 'paper' before this cell for ViT-B/32"
+    elif not gpu and s['name'] not in ('smoke', 'cpu'):
+        hint = "no GPU here: this scale will be very slow on a CPU (use 'smoke' or 'cpu')"
+    else: hint = f"{'GPU: ' + gpu if gpu else 'no GPU'}"
+    return f"scale {s['name']} ({', '.join(f'{k} {v}' for k, v in s['model'].items())}); {hint}"
 
 def paper_layer(k: int, n_layers: int) -> int:
     "The layer of a model with `n_layers` that plays the paper's layer `k` of ViT-B/32's 13 (0..12): itself at 13 layers, scaled otherwise."
