@@ -97,8 +97,17 @@ def _training_figure(h_pt, h_ft, classes=10, hue_bins=6):
     fig.tight_layout()
     return fig
 
-def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say=print, **overrides) -> dict:
-    "Pretrain a tiny ViT on Transforms-2D glyphs under random hue, finetune it to tell the hue, measure the four metrics; write figures, JSON and a table to `out`."
+def run_demo(out='stir_ft_demo', quick: bool = False, progress: bool = True, say=print, threads: int = 1, **overrides) -> dict:
+    """Pretrain a tiny ViT on Transforms-2D glyphs under random hue, finetune it to tell the hue, measure the four metrics; write
+    figures, JSON and a table to `out`. `threads`: torch CPU threads for the run (1 by default: the tiny models run as fast on
+    one, and several threads fighting over a busy machine's cores slowed the demo 20-fold; 0 keeps torch's own choice)."""
+    threads = check_int(threads, 'threads', minimum=0, fix='1 for the tiny demo models, 0 for torch\'s default')
+    old = torch.get_num_threads()
+    if threads: torch.set_num_threads(threads)
+    try: return _run_demo(out, quick, progress, say, **overrides)
+    finally: torch.set_num_threads(old)
+
+def _run_demo(out, quick, progress, say, **overrides) -> dict:
     cfg = dict(QUICK if quick else DEMO, **overrides)
     unknown = set(overrides) - set(DEMO)
     if unknown: raise TypeError(f"unknown demo settings {sorted(unknown)}; known: {sorted(DEMO)}")
@@ -233,9 +242,10 @@ def run_measure(pretrained: str, finetuned: str, data: str = 'cifar10', out='sti
 def demo(out: str = 'stir_ft_demo',  # folder for the figures, the JSON and the checkpoints
          quick: bool = False,  # tiny sizes for a smoke test (seconds; the numbers mean nothing)
          no_progress: bool = False,  # hide the progress bars
+         threads: int = 1,  # torch CPU threads (1 suits the tiny models and a busy machine; 0: torch's default)
          debug: bool = False):  # on an error, show the full traceback instead of one line
     "Pretrain a tiny ViT on Transforms-2D glyphs under random hue, finetune it to tell the hue, and measure what finetuning did to its invariances (CPU, no network, about two minutes)."
-    run_demo(out, quick=quick, progress=not no_progress)
+    run_demo(out, quick=quick, progress=not no_progress, threads=threads)
 
 def measure(pretrained: str,  # timm model name (hub weights) or a weight file (.pt/.pth/.bin/.safetensors)
             finetuned: str,  # timm model name or weight file of the finetuned model

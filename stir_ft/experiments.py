@@ -19,12 +19,16 @@ from .data import (ArrayDataset, SHAPE_TARGETS, get_dataset, load_array_file, pa
 from .models import create_vit, ReconstructionModel, TINY_CONFIGS
 from .finetune import finetune, checkpoint_path, History, TASKS, STRATEGIES
 from .metrics import finetuning_metrics, FinetuningMetrics, Metric
+from .layers import check_int, POOLS
+from .inversion import PRECISIONS
+from .stir import SIMILARITIES
 
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'VERDICTS',
            'get_scale', 'canonical_json', 'config_key', 'results_root', 'ResultStore', 'resolve_dataset', 'find_arrays',
-           'make_dataset', 'num_classes', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment',
-           'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'scale_banner', 'paper_layer', 'claims_table']
+           'make_dataset', 'num_classes', 'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed',
+           'Experiment', 'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'scale_banner', 'paper_layer',
+           'claims_table']
 
 # %% ../nbs/11_experiments.ipynb #9b781ffc
 SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
@@ -305,6 +309,22 @@ def num_classes(ds) -> int:
     return int(np.max(labels)) + 1 if labels is not None else int(max(int(ds[i][1]) for i in range(len(ds)))) + 1
 
 # %% ../nbs/11_experiments.ipynb #bec541ce
+def check_stir_settings(st: dict) -> dict:
+    "Refuse STIR settings that would fail (or silently mislead) after hours of training: each error names the setting and the fix."
+    fix = "pass stir=dict(...) with a valid value (the scale's defaults are in get_scale(name)['stir'])"
+    check_int(st['n_images'], "stir setting 'n_images'", 3, 'CKA needs at least 3 images (the paper uses 500)')
+    check_int(st['iters'], "stir setting 'iters'", 1, 'the paper uses 50 inversion steps')
+    check_int(st['image_seed'], "stir setting 'image_seed'", 0, fix)
+    s = st['step_size']
+    if isinstance(s, bool) or not isinstance(s, (int, float)) or not math.isfinite(s) or s <= 0:
+        raise ValueError(f"stir setting 'step_size' must be a finite number > 0 (the reference recipe uses 0.5), got {s!r}")
+    if not isinstance(st['seeds'], (list, tuple)) or not st['seeds']:
+        raise ValueError(f"stir setting 'seeds' must be a non-empty list of integers like [0, 1, 2], got {st['seeds']!r}")
+    for x in st['seeds']: check_int(x, "a STIR seed", 0, 'seeds are integers like [0, 1, 2]')
+    for key, known in (('similarity', tuple(SIMILARITIES)), ('pool', POOLS), ('self_terms', ('computed', 'one')), ('precision', PRECISIONS)):
+        if st[key] not in known: raise ValueError(f"unknown stir setting {key}={st[key]!r}: choose one of {known}")
+    return st
+
 def _merge(base: dict, changes: dict | None, what: str) -> dict:
     out = copy.deepcopy(base)
     unknown = sorted(set(changes or {}) - set(base))
@@ -356,6 +376,7 @@ class Experiment:
         self.stir_settings = _merge(s['stir'], stir, 'stir')
         if self.finetune_settings['strategy'] not in STRATEGIES:
             raise ValueError(f"unknown strategy {self.finetune_settings['strategy']!r}; choose one of {STRATEGIES}")
+        check_stir_settings(self.stir_settings)           # before any training: a typo here must not cost a finetuning run
         self.data_spec = resolve_dataset(dataset, s)
         default_dev = 'cpu' if s['name'] == 'smoke' else ('cuda' if torch.cuda.is_available() else 'cpu')
         self.device = torch.device(device or default_dev)
