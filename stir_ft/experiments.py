@@ -129,7 +129,7 @@ def config_key(config: dict) -> str:
 # %% ../nbs/11_experiments.ipynb #8126443d
 _TEST_ROOT = None
 
-def results_root(root=None) -> Path:
+def results_root(root: str | os.PathLike | None = None) -> Path:
     "Where results live: `root`, else a fresh temporary folder per process under IN_TEST, else `$STIR_FT_RESULTS`, else ./results."
     global _TEST_ROOT
     if root is not None: return Path(root).expanduser()
@@ -150,7 +150,7 @@ def _damage(d: Path) -> tuple[Path, str] | None:
 
 class ResultStore:
     "Results (JSON) under `root/<kind>/<key>/` with their configuration; counts what it computed and what it reused."
-    def __init__(self, root=None):
+    def __init__(self, root: str | os.PathLike | None = None):
         self.root = results_root(root)
         self.computed, self.reused = [], []
     def __repr__(self): return f"ResultStore({str(self.root)!r}, computed={len(self.computed)}, reused={len(self.reused)})"
@@ -259,7 +259,7 @@ def resolve_dataset(name: str, scale: str | dict | None = None) -> dict:
 _ARRAY_CANDIDATES = ('../shared/data/cifar_prefix.npz', '../../shared/data/cifar_prefix.npz', 'shared/data/cifar_prefix.npz',
                      '/work/shared/data/cifar_prefix.npz')
 
-def find_arrays(path=None) -> Path:
+def find_arrays(path: str | os.PathLike | None = None) -> Path:
     "The array file for the offline scale: `path`, else `$STIR_FT_ARRAYS`, else the first of a few usual places that exists."
     p = path or os.environ.get('STIR_FT_ARRAYS')
     if p is not None:
@@ -277,7 +277,7 @@ def _subset(ds, n, seed=0):
     sub.classes = getattr(ds, 'classes', None)
     return sub
 
-def make_dataset(spec: dict, train: bool, n: int | None = None, img_size: int = 32, *, arrays=None, data_root=None,
+def make_dataset(spec: dict, train: bool, n: int | None = None, img_size: int = 32, *, arrays: str | os.PathLike | None = None, data_root: str | os.PathLike | None = None,
                  download: bool = False, augment: bool = True, progress: bool = True):
     "The dataset of `spec` (from `resolve_dataset`): items (float image (3, img_size, img_size) in [0, 1], label); `n` a seeded subset."
     kind = spec['kind']
@@ -363,8 +363,8 @@ def split_seed(d: dict, k: int) -> dict:
 class Experiment:
     "A pretrained model finetuned for `task` on `dataset` at `scale`, and the metrics between them; results in a `ResultStore`."
     def __init__(self, task: str = 'classification', dataset: str = 'cifar10', scale: str | None = None, *,
-                 root=None, store: ResultStore | None = None, pretrain: dict | None = None, finetune: dict | None = None,
-                 stir: dict | None = None, device=None, data_root=None, download: bool | None = None, arrays=None,
+                 root: str | os.PathLike | None = None, store: ResultStore | None = None, pretrain: dict | None = None, finetune: dict | None = None,
+                 stir: dict | None = None, device: str | torch.device | None = None, data_root: str | os.PathLike | None = None, download: bool | None = None, arrays: str | os.PathLike | None = None,
                  progress: bool = True, threads: int | None = -1, stir_batch_size: int | None = None):
         if task not in TASKS: raise ValueError(f"unknown task {task!r}; choose one of {TASKS}")
         self.scale = get_scale(scale)

@@ -4,17 +4,17 @@
 
 # %% ../nbs/08_finetune.ipynb #2cbd690b
 from __future__ import annotations
-import hashlib, json, math, numbers, pickle, random, time, warnings, zipfile
+import hashlib, json, math, numbers, os, pickle, random, time, warnings, zipfile
 from collections import OrderedDict
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 from .layers import is_timm_vit, model_device, check_int, check_input
 from .files import save_json, save_torch, clean_orphans
@@ -98,7 +98,7 @@ def _loss(model, x, y, task):
     return F.l1_loss(out.float(), x), out
 
 @torch.no_grad()
-def evaluate(model: nn.Module, data, task: str = 'classification', batch_size: int = 256, device=None,
+def evaluate(model: nn.Module, data, task: str = 'classification', batch_size: int = 256, device: str | torch.device | None = None,
              amp: bool | None = None, num_workers: int = 0, progress: bool = False) -> float:
     "Top-1 accuracy (classification) or mean absolute pixel error (reconstruction) of `model` on `data` ((image, label) pairs)."
     _check_task(task)
@@ -121,7 +121,7 @@ def evaluate(model: nn.Module, data, task: str = 'classification', batch_size: i
 # %% ../nbs/08_finetune.ipynb #c35e0786
 class History(list):
     "Per-epoch training records (dicts), with the run's `config` and `checkpoint_dir`."
-    def __init__(self, records=(), config: dict | None = None, checkpoint_dir=None):
+    def __init__(self, records=(), config: dict | None = None, checkpoint_dir: str | os.PathLike | None = None):
         super().__init__(records); self.config, self.checkpoint_dir = config or {}, checkpoint_dir
     def column(self, key: str) -> np.ndarray:
         "One field over epochs, e.g. `history.column('train_loss')`."
@@ -225,8 +225,8 @@ def _check_batch(model, x, y, task):
 
 def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'classification', strategy: str = 'full',
              blocks: int = 1, optimizer: str = 'sgd', lr: float = 1e-3, momentum: float = 0.9, weight_decay: float = 1e-4,
-             groups: dict | None = None, warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data=None,
-             checkpoint_dir=None, device=None, amp: bool | None = None, num_workers: int = 0,
+             groups: dict | None = None, warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data: Dataset | None = None,
+             checkpoint_dir: str | os.PathLike | None = None, device: str | torch.device | None = None, amp: bool | None = None, num_workers: int = 0,
              progress: bool = True, desc: str | None = None) -> History:
     "Finetune `model` in place on `train_data` ((image in [0, 1], label) pairs) with the paper's recipe; resumable from `checkpoint_dir`."
     _check_task(task)
@@ -327,9 +327,9 @@ class CorruptionAccuracy:
         return '\n'.join([head, *rows, f"{'mean':18s}" + ''.join(f'{a:8.3f}' for a in self.by_severity()),
                           f'clean {self.clean:.3f}, corrupted mean {self.mean:.3f} ({self.n} images, {self.source})'])
 
-def corruption_accuracy(model: nn.Module, images=None, labels=None, *, cifar_c=None, corruptions: Sequence[str] = CORRUPTIONS,
-                        severities: Sequence[int] = (1, 2, 3, 4, 5), n: int = 1000, seed: int = 0, transform=None,
-                        batch_size: int = 256, device=None, amp: bool | None = None, progress: bool = True) -> CorruptionAccuracy:
+def corruption_accuracy(model: nn.Module, images: np.ndarray | None = None, labels: np.ndarray | None = None, *, cifar_c: str | os.PathLike | None = None, corruptions: Sequence[str] = CORRUPTIONS,
+                        severities: Sequence[int] = (1, 2, 3, 4, 5), n: int = 1000, seed: int = 0, transform: Callable | None = None,
+                        batch_size: int = 256, device: str | torch.device | None = None, amp: bool | None = None, progress: bool = True) -> CorruptionAccuracy:
     "Accuracy of `model` under CIFAR-C corruptions: from the official files in `cifar_c`, or generated from clean `images`."
     if (images is None) == (cifar_c is None):
         raise ValueError("give either clean `images` and `labels` (corruptions are generated offline) or cifar_c='folder with "

@@ -150,7 +150,7 @@ def invariance_flow(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, laye
 
 def cka_divergence(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layers: Sequence | None = None, *,
                    similarity: str | Callable = 'linear_cka', rbf_threshold: float = 1.0, pool: str | Callable = 'flatten') -> np.ndarray:
-    "1 - CKA(ft[i](X), pt[i](X)) per layer (no inversion). `similarity` picks the CKA flavour (or is a callable f(a, b))."
+    "`1 - CKA(ft[i](X), pt[i](X))` per layer (no inversion). `similarity` picks the CKA flavour (or is a callable f(a, b))."
     layers = _check_layers(pretrained, finetuned, layers)
     for m in (pretrained, finetuned): check_input(m, x)
     sim = _similarity(similarity)
