@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_experiments.ipynb #6fc5ec3f
 from __future__ import annotations
-import copy, difflib, hashlib, json, math, os, tempfile, textwrap, threading, warnings
+import copy, difflib, hashlib, json, math, os, tempfile, textwrap, warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
@@ -384,7 +384,7 @@ class Experiment:
         self.download = (s['name'] == 'paper') if download is None else download
         # tiny models run faster on one CPU thread than on several (and far faster on a busy machine)
         self.threads = (1 if s['name'] == 'smoke' else None) if threads == -1 else threads
-        self._cache = {}
+        self._cache, self.pretrain_result = {}, None        # the stored pretraining result (history), once pretrained() ran
 
     def __repr__(self):
         return f"Experiment({self.task!r}, {self.dataset!r}, scale={self.scale['name']!r}, key={self.key}, root={str(self.store.root)!r})"
@@ -450,14 +450,16 @@ class Experiment:
         if p['source'].startswith('arrays:'): return dict(kind='arrays', file='cifar_prefix.npz', prefix=p['source'].split(':', 1)[1])
         if p['source'] == 'transforms2d':
             return dict(kind='transforms2d', transforms=list(p['transforms']), classes=p['classes'], size=p['size'], seed=p['seed'])
-        raise ValueError(f"unknown pretraining source {p['source']!r}: 'timm', 'transforms2d', 'arrays:<prefix>' (e.g. 'arrays:cifar100', "
-                         f"from the offline array file) or one of {SYNTHETIC_DATASETS}")
+        if p['source'].startswith('dataset:'): return dict(p['data'], pretrain=True)    # synthetic stand-ins: images disjoint from finetuning's
+        raise ValueError(f"unknown pretraining source {p['source']!r}: 'timm', 'scratch', 'transforms2d', 'arrays:<prefix>' (e.g. "
+                         f"'arrays:cifar100', from the offline array file), 'dataset:<name>' or one of {SYNTHETIC_DATASETS}")
 
     def _new_pretrained(self, classes: int | None = None):
         m, p = self.scale['model'], self.pretrain_settings
         if p['source'] == 'timm':
             if p.get('weights'): return create_vit(m['name'], weights=p['weights'], img_size=m['img_size'])
             return create_vit(m['name'], pretrained=True, img_size=m['img_size'])
+        if p['source'] == 'scratch': classes = num_classes(self.test_data())     # the random initialisation, with the task's head
         if classes is None: classes = num_classes(self._data(self._pretrain_spec(), False, p['n_test']))
         return create_vit(m['name'], num_classes=classes, img_size=m['img_size'], seed=p['seed'])
 
@@ -465,7 +467,7 @@ class Experiment:
         "The pretrained model (eval mode, on `device`): trained and stored if missing, else loaded."
         if 'pt' in self._cache: return self._cache['pt']
         p, cfg = self.pretrain_settings, self.pretrain_config
-        if p['source'] == 'timm': model = self._new_pretrained()
+        if p['source'] in ('timm', 'scratch'): model = self._new_pretrained()
         else:
             folder = self.store.folder('pretrain', cfg)
             def train():
@@ -475,8 +477,8 @@ class Experiment:
                              batch_size=p['batch_size'], seed=p['seed'], eval_data=self._data(spec, False, p['n_test']),
                              checkpoint_dir=folder/'checkpoints', device=self.device, progress=self.progress)
                 return dict(history=list(h), epochs=p['epochs'], num_classes=int(model.model.num_classes))
-            with torch_threads(self.threads): res = self.store.get_or_compute('pretrain', cfg, train)
-            model = self._new_pretrained(res['num_classes'])
+            with torch_threads(self.threads): res = self.pretrain_result = self.store.get_or_compute('pretrain', cfg, train)
+            model = self._new_pretrained(res.get('num_classes'))       # (results stored before it was recorded: from the data)
             model.load_state_dict(torch.load(checkpoint_path(folder/'checkpoints', res['epochs']), map_location='cpu', weights_only=True))
         self._cache['pt'] = model.to(self.device).eval()
         return self._cache['pt']
@@ -533,9 +535,9 @@ class Experiment:
 
     def unchanged(self, seeds: Sequence[int] | None = None) -> FinetuningMetrics:
         """The control: the four metrics of the pretrained model against itself, on the same images and settings.
-        Forgetting, learning and cka divergence are ~0, but the invariance flow is not 0 off the diagonal: deeper layers
-        share more of a layer's invariances than shallower ones. Judge a flow matrix against this one. It costs no
-        inversion when the pretrained model's are in the inversion cache (they are after `metrics()`)."""
+        Forgetting, learning and cka divergence are 0, but the invariance flow is not 0 off the diagonal (its sign and
+        size depend on the model: negative on both sides for the cpu scale's 12-block ViT). Judge a flow matrix against
+        this one. It costs no inversion when the pretrained model's are in the inversion cache (they are after `metrics()`)."""
         return self._per_seed('unchanged', self.unchanged_config, self.pretrained, seeds)
 
     def _per_seed(self, kind: str, config: Callable[[int], dict], other: Callable[[], nn.Module], seeds) -> FinetuningMetrics:
@@ -563,9 +565,9 @@ class Experiment:
         model = (f"ViT ({tiny['depth']} blocks, width {tiny['embed_dim']}, {tiny['patch_size']} px patches at {m['img_size']} px)"
                  if tiny else f"{m['name']} at {m['img_size']} px")
         src = p['source']
-        pre = ('ImageNet weights (timm)' if src == 'timm' else
+        pre = ('ImageNet weights (timm)' if src == 'timm' else 'no pretraining (the random initialisation)' if src == 'scratch' else
                f"pretrained here on Transforms-2D ({p['classes']} glyph classes under {', '.join(p['transforms'])}; {p['n_train']:,} images, {p['epochs']} epochs)"
-               if src == 'transforms2d' else f"pretrained here on {src} ({p.get('n_train')} images, {p.get('epochs')} epochs)")
+               if src == 'transforms2d' else f"pretrained here on {DATASET_NAMES.get(src.split(':')[-1], src)} ({p.get('epochs')} epochs)")
         spec = self.data_spec
         data = {'shapes': f"synthetic shapes labelled by {spec.get('target')} (stand-in for {self.dataset})",
                 'arrays': f"real {DATASET_NAMES.get(self.dataset, self.dataset)} images from the array file",
@@ -591,9 +593,11 @@ _RECIPE_KEYS = ('n_train', 'n_test', 'epochs', 'optimizer', 'lr', 'weight_decay'
 class PretrainedOn(Experiment):
     "An `Experiment` whose pretrained model is `source`: 'scale' (the scale's own), 'scratch' (random init) or a dataset name (pretrained here)."
     def __init__(self, source: str, *args, **kwargs):
-        self.source, self._pt = source, None
+        self.source = source
         super().__init__(*args, **kwargs)
-        if source not in ('scale', 'scratch'): resolve_dataset(source, self.scale)       # an unknown dataset fails here
+        if source == 'scratch': self.pretrain_settings = dict(source='scratch', seed=self.recipe['seed'])
+        elif source != 'scale':                     # an unknown dataset fails in resolve_dataset
+            self.pretrain_settings = dict(self.recipe, source=f'dataset:{source}', data=resolve_dataset(source, self.scale))
 
     @property
     def recipe(self) -> dict:
@@ -601,40 +605,6 @@ class PretrainedOn(Experiment):
         base = self.scale['pretrain'] if self.scale['name'] != 'paper' else get_scale('offline')['pretrain']
         return {k: base[k] for k in _RECIPE_KEYS}
 
-    @property
-    def pretrain_config(self) -> dict:
-        "What the pretrained model depends on: the scale's pretraining, or the source with its recipe."
-        base = super().pretrain_config
-        if self.source == 'scale': return base
-        if self.source == 'scratch': return dict(base, pretrain=dict(source='scratch', seed=self.recipe['seed']))
-        return dict(base, pretrain=dict(self.recipe, source=f'dataset:{self.source}', data=resolve_dataset(self.source, self.scale)))
-
-    def pretrained(self) -> torch.nn.Module:
-        "The starting point, made (and stored) if missing: eval mode, on `device`."
-        if self.source == 'scale': return super().pretrained()
-        if self._pt is not None: return self._pt
-        m, cfg = self.scale['model'], self.pretrain_config
-        p = cfg['pretrain']
-        if self.source == 'scratch':
-            model = create_vit(m['name'], num_classes=num_classes(self.test_data()), img_size=m['img_size'], seed=p['seed'])
-        else:
-            spec = dict(p['data'], pretrain=True)               # synthetic stand-ins: images disjoint from the finetuning ones
-            data = lambda train, n: make_dataset(spec, train, n, self.img_size, arrays=self.arrays, data_root=self.data_root,
-                                                 download=self.download)
-            test = data(False, p['n_test'])
-            model = create_vit(m['name'], num_classes=num_classes(test), img_size=m['img_size'], seed=p['seed'])
-            folder = self.store.folder('pretrain', cfg)
-            def train():
-                h = finetune(model, data(True, p['n_train']), p['epochs'], optimizer=p['optimizer'], lr=p['lr'],
-                             momentum=p['momentum'], weight_decay=p['weight_decay'], warmup=p['warmup'], clip=p['clip'],
-                             batch_size=p['batch_size'], seed=p['seed'], eval_data=test, checkpoint_dir=folder/'checkpoints',
-                             device=self.device, progress=self.progress)
-                return dict(history=list(h), epochs=p['epochs'])
-            with torch_threads(self.threads): self.pretrain_result = self.store.get_or_compute('pretrain', cfg, train)
-            model.load_state_dict(torch.load(checkpoint_path(folder/'checkpoints', self.pretrain_result['epochs']),
-                                             map_location='cpu', weights_only=True))
-        self._pt = model.to(self.device).eval()
-        return self._pt
 
 # %% ../nbs/11_experiments.ipynb #cf18a764
 VERDICTS = ('holds', 'does not hold', 'not testable')
