@@ -85,6 +85,7 @@ def _autocast(device: torch.device, amp: bool | None):
 
 def _batches(data, batch_size, num_workers=0, shuffle=False, generator=None):
     if isinstance(data, DataLoader): return data
+    if hasattr(data, 'batches'): return data.batches(batch_size, shuffle=shuffle, generator=generator)   # device-resident (DeviceData)
     return DataLoader(data, batch_size=batch_size, shuffle=shuffle, generator=generator, num_workers=num_workers)
 
 TASKS = ('classification', 'reconstruction')
