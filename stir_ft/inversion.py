@@ -61,9 +61,10 @@ def _precision(precision: str, device):
 # %% ../nbs/02_inversion.ipynb #d9a49b67
 class Inversion(NamedTuple):
     "Result of `invert`: the inverted images `x` (N, C, H, W) in [0, 1] and each image's relative loss `loss` (N,)."
-    x: Tensor
-    loss: Tensor
+    x: Tensor       # the inverted images (N, C, H, W) in [0, 1]
+    loss: Tensor    # each image's relative loss ||m[j](x') - m[j](x)|| / ||m[j](x)|| (N,)
 
+# %% ../nbs/02_inversion.ipynb #7c556bcc
 def relative_loss(rep: Tensor, target: Tensor) -> Tensor:
     "Per-sample relative L2 distance ||rep - target|| / ||target|| of flattened representations."
     return (rep - target).flatten(1).norm(dim=1) / target.flatten(1).norm(dim=1)
@@ -101,7 +102,7 @@ def _target(model, x, layer, pool, precision):
     if not torch.isfinite(target).all(): raise FloatingPointError(f"layer {layer!r} gives NaN/inf for the images x")
     return target
 
-def check_inversion_settings(x: Tensor, iters, step_size, batch_size=None):
+def check_inversion_settings(x: Tensor, iters: int, step_size: float, batch_size: int | None = None):
     "Refuse settings that would silently measure nothing: no steps, steps longer than the image space, no batch."
     check_images(x)
     check_int(iters, 'iters', 1, "iters is the number of inversion steps, at least 1 (0 would return the starting noise); the paper uses 50")

@@ -4,14 +4,14 @@
 
 # %% ../nbs/01_layers.ipynb #1e51f3fd
 from __future__ import annotations
-import contextvars, numbers, math, warnings
+import contextvars, dataclasses, importlib, numbers, math, typing, warnings
 from typing import Sequence, Callable
 import torch
 from torch import nn, Tensor
 
 # %% auto #0
 __all__ = ['POOLS', 'check_images', 'NormalizedModel', 'check_int', 'takes_pixels', 'check_input', 'tiny_vit', 'pool_tokens',
-           'is_timm_vit', 'read_layers', 'default_layers', 'model_device']
+           'is_timm_vit', 'read_layers', 'default_layers', 'model_device', 'record_doc']
 
 # %% ../nbs/01_layers.ipynb #a1baa373
 def check_images(x: Tensor, name: str = 'x', pixels: bool = True) -> Tensor:
@@ -205,3 +205,22 @@ def model_device(model: nn.Module) -> torch.device:
     for t in model.parameters(): return t.device
     for t in model.buffers(): return t.device
     return torch.device('cpu')
+
+# %% ../nbs/01_layers.ipynb #443b1548
+def record_doc(sym, name: str | None = None, title_level: int = 3):
+    "`show_doc` renderer for the `NamedTuple` `sym`: its fields with their types, defaults and comments (needs nbdev)."
+    from nbdev.showdoc import BasicMarkdownRenderer
+    from nbdev.doclinks import NbdevLookup
+    if sym.__module__ == '__main__':          # the docs build runs the export cells: document the package's own class
+        found = NbdevLookup()[sym.__qualname__]
+        if isinstance(found, tuple): sym = getattr(importlib.import_module(found[1][:-3].replace('/', '.')), sym.__qualname__)
+    hints, defaults = typing.get_type_hints(sym), sym._field_defaults
+    fields = [(f, hints.get(f, typing.Any)) + ((dataclasses.field(default=defaults[f]),) if f in defaults else ())
+              for f in sym._fields]
+    # fastcore documents a dataclass field by field, comments included, from the source of the class of that name
+    stand_in = dataclasses.make_dataclass(sym.__name__, fields, namespace={'__doc__': sym.__doc__})
+    stand_in.__module__, stand_in.__qualname__ = sym.__module__, sym.__qualname__
+    if hasattr(sym, '__firstlineno__'): stand_in.__firstlineno__ = sym.__firstlineno__   # Python >= 3.13 finds the source by it
+    doc = BasicMarkdownRenderer(stand_in, name=name, title_level=title_level)
+    doc.fn = sym.__qualname__                 # the source link: found by name, as for any other entry
+    return doc

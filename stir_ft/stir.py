@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import nn, Tensor
 from tqdm.auto import tqdm
+from matplotlib.axes import Axes
 from .cka import unit_grams, as_features, check_n
 from .layers import read_layers, default_layers, check_images, check_input, check_int, model_device
 from .inversion import invert, frozen, start_noise, resolve_precision, Inversion, check_inversion_settings
@@ -57,17 +58,23 @@ class StirMatrix:
     inversions: dict = field(default_factory=dict)   # {'computed': n, 'reused': n}: inversions run vs read from a cache
 
     @property
-    def mean(self) -> np.ndarray: return self.values.mean(0)
+    def mean(self) -> np.ndarray:
+        "STIR averaged over seeds, (R, T)."
+        return self.values.mean(0)
     @property
-    def std(self) -> np.ndarray: return self.values.std(0)
+    def std(self) -> np.ndarray:
+        "Standard deviation of STIR over seeds, (R, T)."
+        return self.values.std(0)
     @property
-    def computed(self) -> np.ndarray: return ~np.isnan(self.values[0])
+    def computed(self) -> np.ndarray:
+        "Which (reference, target) cells were computed, (R, T) booleans (`pairs='diagonal'` leaves the others NaN)."
+        return ~np.isnan(self.values[0])
     def diagonal(self) -> np.ndarray:
         "STIR(target[l] | reference[l]) per seed, (seeds, L), for the layers both lists share."
         ti = {l: k for k, l in enumerate(self.target_layers)}
         return np.stack([self.values[:, r, ti[l]] for r, l in enumerate(self.reference_layers)], 1)
 
-    def plot(self, ax=None, title: str | None = None, cmap: str = 'viridis'):
+    def plot(self, ax: Axes | None = None, title: str | None = None, cmap: str = 'viridis'):
         "Heatmap of the mean STIR over seeds (rows: reference layer inverted, columns: target layer)."
         import matplotlib.pyplot as plt
         if ax is None: _, ax = plt.subplots(figsize=(4, 3.4))
@@ -106,6 +113,7 @@ def fingerprint(obj) -> str:
     else: raise TypeError(f"fingerprint takes a tensor or an nn.Module, got {type(obj).__name__}")
     return h.hexdigest()[:20]
 
+# %% ../nbs/03_stir.ipynb #e3c38c4a
 def _checksum(x: Tensor, loss: Tensor) -> str:
     h = hashlib.sha256(f'{tuple(x.shape)} {tuple(loss.shape)}'.encode()); h.update(_tensor_bytes(x)); h.update(_tensor_bytes(loss))
     return h.hexdigest()
@@ -155,6 +163,7 @@ class InversionCache:
 
     def __repr__(self): return f"InversionCache({str(self.root)!r}, hits={self.hits}, misses={self.misses}, damaged={self.damaged})"
 
+# %% ../nbs/03_stir.ipynb #d40f3cc9
 def as_cache(cache) -> InversionCache | None:
     "None, a folder or an `InversionCache` -> an `InversionCache` (or None)."
     if cache is None or isinstance(cache, InversionCache): return cache
@@ -181,7 +190,7 @@ def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequ
                 target_layers: Sequence | None = None, *, seeds: Sequence[int] = (0,), iters: int = 50,
                 step_size: float = 0.5, similarity: str | Callable = 'linear_cka', rbf_threshold: float = 1.0,
                 pool: str | Callable = 'flatten', pairs: str | Sequence[str] = 'all', batch_size: int | None = None,
-                precision: str = 'auto', cache=None, progress: bool = True):
+                precision: str = 'auto', cache: str | os.PathLike | InversionCache | None = None, progress: bool = True):
     "STIR(target[t] | reference[r]) for reference layers r and target layers t: one inversion per reference layer per seed."
     single = isinstance(targets, nn.Module)
     targets = [targets] if single else list(targets)
@@ -246,13 +255,14 @@ def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequ
 # %% ../nbs/03_stir.ipynb #e7c4fb23
 class StirValue(NamedTuple):
     "STIR of one pair of layers: mean and std over seeds, and the per-seed values."
-    mean: float
-    std: float
-    values: np.ndarray
+    mean: float             # STIR averaged over the seeds
+    std: float              # its standard deviation over the seeds
+    values: np.ndarray      # one STIR value per seed, (seeds,)
 
+# %% ../nbs/03_stir.ipynb #5e38e813
 def stir(target: nn.Module, reference: nn.Module, x: Tensor, target_layer, reference_layer, *,
          seeds: Sequence[int] = (0, 1, 2), **kwargs) -> StirValue:
-    "STIR(target[target_layer] | reference[reference_layer], x): invariances of the reference layer that the target layer shares."
+    "STIR(target[target_layer] | reference[reference_layer], x): invariances of the reference layer that the target layer shares. Other keyword arguments go to `stir_matrix`."
     m = stir_matrix(target, reference, x, [reference_layer], [target_layer], seeds=seeds, progress=False, **kwargs)
     v = m.values[:, 0, 0]
     return StirValue(float(v.mean()), float(v.std()), v)
