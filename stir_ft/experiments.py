@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_experiments.ipynb #6fc5ec3f
 from __future__ import annotations
-import copy, difflib, hashlib, json, math, os, tempfile, textwrap, warnings
+import copy, difflib, hashlib, json, math, os, tempfile, textwrap, time, warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
@@ -22,13 +22,14 @@ from .metrics import finetuning_metrics, FinetuningMetrics, Metric
 from .layers import check_int, POOLS
 from .inversion import PRECISIONS
 from .stir import SIMILARITIES
+from .device_data import DeviceData
 
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'VERDICTS',
-           'get_scale', 'canonical_json', 'config_key', 'results_root', 'ResultStore', 'resolve_dataset', 'find_arrays',
-           'make_dataset', 'num_classes', 'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed',
-           'Experiment', 'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'scale_banner', 'paper_layer',
-           'claims_table']
+           'get_scale', 'canonical_json', 'config_key', 'results_root', 'stored_roots', 'BudgetExhausted',
+           'check_budget', 'ResultStore', 'resolve_dataset', 'find_arrays', 'make_dataset', 'num_classes',
+           'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment', 'run_experiment',
+           'PretrainedOn', 'verdict', 'figure_title', 'scale_banner', 'paper_layer', 'claims_table']
 
 # %% ../nbs/11_experiments.ipynb #9b781ffc
 SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
@@ -85,10 +86,13 @@ SCALES = {
         transfer=_TRANSFER['gpu']),
 }
 
-# gpu: the offline scale sized for minutes on one H100/H200 (fewer pretraining images and epochs, 10 finetuning epochs)
+# gpu: ViT-B/32 at 224 px sized for two windows of 8 minutes on one H200 (stir_ft.reproduce estimates each part). The
+# pretraining data are the cpu scale's Transforms-2D recipe (the photometric transformations a ViT learned there; with
+# scale, translate or rotate the cpu scale's ViT stayed at chance), rendered at 64 px; the images stay on the GPU.
 SCALES['gpu'] = dict(copy.deepcopy(SCALES['offline']),
-                     pretrain=dict(SCALES['offline']['pretrain'], n_train=20_000, epochs=5),
+                     pretrain=dict(SCALES['cpu']['pretrain'], size=64, n_train=30_000, epochs=8, lr=5e-4, warmup=0.1, batch_size=256),
                      finetune=dict(SCALES['offline']['finetune'], epochs=10, n_test=None))
+for _s in ('gpu', 'offline'): SCALES[_s]['pipeline'] = 'device'     # DeviceData: resize and augment on the device
 SCALES = {k: SCALES[k] for k in SCALE_NAMES}          # in the order of SCALE_NAMES
 
 def get_scale(name: str | None = None) -> dict:
@@ -148,10 +152,30 @@ def _damage(d: Path) -> tuple[Path, str] | None:
         if name == 'result.json' and v in ({}, [], None): return p, f'an empty result {json.dumps(v)}'
     return None
 
+def stored_roots(stored: str | os.PathLike | Sequence | None = None) -> list[Path]:
+    """Read-only results folders a store also reads: `stored` (a path or a list), else `$STIR_FT_STORED` (paths separated
+    by `os.pathsep`), else the repository's `stored_results/` seen from the working folder; none under IN_TEST."""
+    if stored is not None: return [Path(p).expanduser() for p in ([stored] if isinstance(stored, (str, os.PathLike)) else stored)]
+    if os.environ.get('IN_TEST'): return []
+    if os.environ.get('STIR_FT_STORED'): return [Path(p).expanduser() for p in os.environ['STIR_FT_STORED'].split(os.pathsep) if p]
+    return [p for p in (Path('stored_results'), Path('../stored_results')) if p.is_dir()][:1]
+
+class BudgetExhausted(RuntimeError):
+    "A unit of work was not started because the time budget (`$STIR_FT_DEADLINE`) is used up; finished results stay stored."
+
+def check_budget(what: str = 'this computation'):
+    "Raise `BudgetExhausted` when `$STIR_FT_DEADLINE` (seconds since the epoch, set by `stir-ft reproduce`) has passed."
+    d = os.environ.get('STIR_FT_DEADLINE')
+    if d and time.time() > float(d):
+        raise BudgetExhausted(f"time budget used up: {what} was not started (run the same command again to continue)")
+
 class ResultStore:
-    "Results (JSON) under `root/<kind>/<key>/` with their configuration; counts what it computed and what it reused."
-    def __init__(self, root: str | os.PathLike | None = None):
+    """Results (JSON) under `root/<kind>/<key>/` with their configuration; counts what it computed and what it reused.
+    Results missing from `root` are also read from the read-only `stored` folders (`stored_roots`): JSON brought back
+    from another machine, e.g. a GPU run's. New results are always written to `root`."""
+    def __init__(self, root: str | os.PathLike | None = None, stored: str | os.PathLike | Sequence | None = None):
         self.root = results_root(root)
+        self.stored = [p for p in stored_roots(stored) if p.resolve() != self.root.resolve()]
         self.computed, self.reused = [], []
     def __repr__(self): return f"ResultStore({str(self.root)!r}, computed={len(self.computed)}, reused={len(self.reused)})"
 
@@ -161,9 +185,9 @@ class ResultStore:
         return self.root/kind/config_key(config)
 
     def has(self, kind: str, config: dict) -> bool:
-        "Is the result of `kind` for `config` stored (complete)? A damaged entry is moved aside with a warning naming the file, and counts as missing."
+        "Is the result of `kind` for `config` stored (complete), here or in a stored folder? A damaged entry here is moved aside with a warning naming the file, and counts as missing."
         d = self.folder(kind, config)
-        if not (d/'result.json').exists(): return False
+        if not (d/'result.json').exists(): return self._stored_folder(kind, config) is not None
         why = _damage(d)
         if why is None: return True
         warnings.warn(f"results file {why[0]} is damaged ({why[1]}): it is moved to result.json.damaged and computed again", stacklevel=2)
@@ -171,9 +195,21 @@ class ResultStore:
         except FileNotFoundError: pass             # another process moved it first
         return False
 
+    def _stored_folder(self, kind: str, config: dict) -> Path | None:
+        "The folder of a complete, undamaged result of `kind` for `config` in the read-only stored folders, or None."
+        for r in self.stored:
+            d = r/kind/config_key(config)
+            if (d/'result.json').exists() and _damage(d) is None: return d
+        return None
+
+    def from_stored(self, kind: str, config: dict) -> bool:
+        "Is this result read from a stored folder (its JSON only: no weights, checkpoints or inversions came with it)?"
+        return not (self.folder(kind, config)/'result.json').exists() and self._stored_folder(kind, config) is not None
+
     def load(self, kind: str, config: dict):
         "The stored result of `kind` for `config`; an error naming the folder if it is missing, damaged or holds another configuration."
         d = self.folder(kind, config)
+        if not (d/'result.json').exists(): d = self._stored_folder(kind, config) or d
         if not (d/'result.json').exists(): raise FileNotFoundError(f"no stored {kind} result for this configuration in {d}")
         why = _damage(d)
         if why is not None: raise ValueError(f"results file {why[0]} is damaged ({why[1]}): delete it, and get_or_compute computes it again")
@@ -198,6 +234,7 @@ class ResultStore:
         with self._lock(kind, config):          # another process computing this entry: wait for it, then read its result
             if self.has(kind, config):
                 self.reused.append(entry); return self.load(kind, config)
+            check_budget(f"computing {kind} {entry[1]}")
             result = compute()
             self.save(kind, config, result)
         self.computed.append(entry)
@@ -393,7 +430,9 @@ class Experiment:
     @property
     def pretrain_config(self) -> dict:
         "What the pretrained model depends on."
-        return dict(version=STORE_VERSION, scale=self.scale['name'], model=self.scale['model'], pretrain=self.pretrain_settings)
+        c = dict(version=STORE_VERSION, scale=self.scale['name'], model=self.scale['model'], pretrain=self.pretrain_settings)
+        if self.scale.get('pipeline'): c['pipeline'] = self.scale['pipeline']     # (absent at smoke and cpu: their keys stay)
+        return c
     @property
     def config(self) -> dict:
         "Every setting the finetuned model depends on (the experiment's identity); `key` is its hash."
@@ -419,8 +458,13 @@ class Experiment:
     def _data(self, spec, train, n, augment=True):
         k = (canonical_json(spec), train, n, augment)
         if k not in self._cache:
-            self._cache[k] = make_dataset(spec, train, n, self.img_size, arrays=self.arrays, data_root=self.data_root,
-                                          download=self.download, augment=augment, progress=self.progress)
+            ds = make_dataset(spec, train, n, self.img_size, arrays=self.arrays, data_root=self.data_root,
+                              download=self.download, augment=augment, progress=self.progress)
+            base = ds.dataset if isinstance(ds, Subset) else ds
+            if self.scale.get('pipeline') == 'device' and isinstance(base, ArrayDataset):   # images resident on the device
+                ds = DeviceData.from_dataset(ds, self.img_size, train=train and augment and spec['kind'] in ('arrays', 'torchvision'),
+                                             device=self.device)
+            self._cache[k] = ds
         return self._cache[k]
     def train_data(self):
         "The finetuning training set (with the paper's augmentations at offline / paper scale)."
@@ -435,6 +479,7 @@ class Experiment:
     def test_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         "The test images as uint8 (N, H, W, 3) at their own size, with labels: input for `corruption_accuracy(images=...)`."
         ds = self.test_data()
+        if isinstance(ds, DeviceData): return ds.images, ds.labels
         base, idx = (ds.dataset, ds.indices) if isinstance(ds, Subset) else (ds, None)
         if not isinstance(base, ArrayDataset): raise ValueError(f"{self.dataset} at this scale is not an array dataset: use the CIFAR-C files")
         return (base.images, base.labels) if idx is None else (base.images[idx], base.labels[idx])
@@ -477,9 +522,12 @@ class Experiment:
                              batch_size=p['batch_size'], seed=p['seed'], eval_data=self._data(spec, False, p['n_test']),
                              checkpoint_dir=folder/'checkpoints', device=self.device, progress=self.progress)
                 return dict(history=list(h), epochs=p['epochs'], num_classes=int(model.model.num_classes))
-            with torch_threads(self.threads): res = self.pretrain_result = self.store.get_or_compute('pretrain', cfg, train)
+            with torch_threads(self.threads):
+                res = self.pretrain_result = self.store.get_or_compute('pretrain', cfg, train)
+                path = checkpoint_path(folder/'checkpoints', res['epochs'])
+                if not path.exists(): self._rebuild('pretraining', train)
             model = self._new_pretrained(res.get('num_classes'))       # (results stored before it was recorded: from the data)
-            model.load_state_dict(torch.load(checkpoint_path(folder/'checkpoints', res['epochs']), map_location='cpu', weights_only=True))
+            model.load_state_dict(torch.load(path, map_location='cpu', weights_only=True))
         self._cache['pt'] = model.to(self.device).eval()
         return self._cache['pt']
 
@@ -497,17 +545,27 @@ class Experiment:
         "Where the finetuning checkpoints of this experiment live (`epoch_000.pt` ...)."
         return self.store.folder('finetune', self.config)/'checkpoints'
 
+    def _train_finetuned(self) -> dict:
+        "Finetune a fresh copy of the pretrained model (checkpoints in `checkpoint_dir`); its history as JSON values."
+        f = self.finetune_settings
+        model = self._new_finetuned(self.pretrained())
+        h = finetune(model, self.train_data(), self.epochs, task=self.task, strategy=f['strategy'], blocks=f['blocks'],
+                     optimizer=f['optimizer'], lr=f['lr'], momentum=f['momentum'], weight_decay=f['weight_decay'],
+                     warmup=f['warmup'], clip=f['clip'], batch_size=f['batch_size'], seed=f['seed'],
+                     eval_data=self.test_data(), checkpoint_dir=self.checkpoint_dir, device=self.device, progress=self.progress)
+        return dict(history=list(h), config=h.config)
+
+    def _rebuild(self, what: str, train: Callable[[], object]):
+        "Train again a stored result whose weights are not here (its JSON came from a stored folder): the checkpoints only."
+        warnings.warn(f"the {what} result of this configuration is stored without its checkpoints (only its JSON was kept, "
+                      f"e.g. a GPU run's stored_results/): training again to rebuild the weights. The stored numbers are "
+                      f"kept; on a GPU the rebuilt weights may differ from that run's in the last bits", stacklevel=3)
+        check_budget(f"rebuilding the {what} checkpoints")
+        train()
+
     def history(self) -> History:
         "Per-epoch finetuning records (train loss, lr, eval: accuracy or L1 error); finetunes first if needed."
-        f = self.finetune_settings
-        def train():
-            model = self._new_finetuned(self.pretrained())
-            h = finetune(model, self.train_data(), self.epochs, task=self.task, strategy=f['strategy'], blocks=f['blocks'],
-                         optimizer=f['optimizer'], lr=f['lr'], momentum=f['momentum'], weight_decay=f['weight_decay'],
-                         warmup=f['warmup'], clip=f['clip'], batch_size=f['batch_size'], seed=f['seed'],
-                         eval_data=self.test_data(), checkpoint_dir=self.checkpoint_dir, device=self.device, progress=self.progress)
-            return dict(history=list(h), config=h.config)
-        with torch_threads(self.threads): res = self.store.get_or_compute('finetune', self.config, train)
+        with torch_threads(self.threads): res = self.store.get_or_compute('finetune', self.config, self._train_finetuned)
         return History(res['history'], res['config'], self.checkpoint_dir)
 
     def finetuned(self, epoch: int | None = None) -> nn.Module:
@@ -515,8 +573,11 @@ class Experiment:
         e = self._epoch(epoch)
         if ('ft', e) in self._cache: return self._cache[('ft', e)]
         self.history()
+        path = checkpoint_path(self.checkpoint_dir, e)
+        if not path.exists():
+            with torch_threads(self.threads): self._rebuild('finetuning', self._train_finetuned)
         model = self._new_finetuned(self.pretrained())
-        model.load_state_dict(torch.load(checkpoint_path(self.checkpoint_dir, e), map_location='cpu', weights_only=True))
+        model.load_state_dict(torch.load(path, map_location='cpu', weights_only=True))
         for k in [k for k in self._cache if isinstance(k, tuple) and k[0] == 'ft'][:-2]: del self._cache[k]   # keep a few models
         self._cache[('ft', e)] = model.to(self.device).eval()
         return self._cache[('ft', e)]
@@ -547,6 +608,7 @@ class Experiment:
         if not seeds: raise ValueError("seeds is empty: pass at least one STIR seed")
         missing = [s for s in seeds if not self.store.has(kind, config(s))]
         if missing:
+            check_budget(f"the {kind} of seeds {missing}")
             kw = dict(seeds=missing, iters=st['iters'], step_size=st['step_size'], similarity=st['similarity'],
                       pool=st['pool'], self_terms=st['self_terms'], precision=st['precision'], batch_size=self.stir_batch_size,
                       cache=self.store.inversion_cache, progress=self.progress)
