@@ -88,13 +88,16 @@ def range_label(r: tuple[int, int]) -> str:
 # %% ../nbs/04a_correlation.ipynb #c014dc5b
 class Aggregate(NamedTuple):
     "One member of the family: operation `op` over the inclusive layer range (`start`, `stop`) of `metric`."
-    metric: str
-    start: int
-    stop: int
-    op: str
+    metric: str     # 'forgetting', 'learning' or 'cka_divergence'
+    start: int      # first layer of the range
+    stop: int       # last layer of the range (inclusive)
+    op: str         # the operation over the range, a key of `OPERATIONS`
     @property
-    def label(self) -> str: return f'{self.op} of {self.metric} over layers {range_label((self.start, self.stop))}'
+    def label(self) -> str:
+        "A readable name, e.g. 'std of forgetting over layers 2-12'."
+        return f'{self.op} of {self.metric} over layers {range_label((self.start, self.stop))}'
 
+# %% ../nbs/04a_correlation.ipynb #e9a00a84
 def _check_ops(operations):
     ops = list(operations)
     bad = [o for o in ops if o not in OPERATIONS]
@@ -165,19 +168,24 @@ def correlation_curve(aggregate, robustness, min_epochs: int = 3) -> dict:
 # %% ../nbs/04a_correlation.ipynb #9c5b970f
 class Correlation(NamedTuple):
     "One row of the study: an aggregate, its Pearson r and p, the Bonferroni-corrected p (min(1, p m)) and whether p < alpha / m."
-    metric: str
-    start: int
-    stop: int
-    op: str
-    r: float
-    p: float
-    p_bonferroni: float
-    significant: bool
+    metric: str             # the aggregate: metric,
+    start: int              # first layer,
+    stop: int               # last layer (inclusive)
+    op: str                 # and operation
+    r: float                # Pearson r of the aggregate with robustness across epochs
+    p: float                # its two-sided p value
+    p_bonferroni: float     # min(1, p m) for a family of m aggregates
+    significant: bool       # p < alpha / m
     @property
-    def aggregate(self) -> Aggregate: return Aggregate(self.metric, self.start, self.stop, self.op)
+    def aggregate(self) -> Aggregate:
+        "The `Aggregate` of this row."
+        return Aggregate(self.metric, self.start, self.stop, self.op)
     @property
-    def label(self) -> str: return self.aggregate.label
+    def label(self) -> str:
+        "The aggregate's readable name."
+        return self.aggregate.label
 
+# %% ../nbs/04a_correlation.ipynb #a99f3ab4
 @dataclass
 class CorrelationStudy:
     "Pearson correlations of a family of layer aggregates with a robustness series, Bonferroni-corrected over the family."
@@ -270,6 +278,7 @@ class CorrelationStudy:
         fig.suptitle(' | '.join(t for t in (title, f'scale: {scale}' if scale else None) if t) or None, fontsize=9)
         return fig
 
+# %% ../nbs/04a_correlation.ipynb #a1e796a5
 def correlation_study(metrics, robustness, *, ranges: str | Sequence = 'prefix_suffix', operations: Sequence[str] = tuple(OPERATIONS),
                       metric_names: Sequence[str] | None = None, min_layers: int = 2, alpha: float = 0.05, also_tried: int = 0,
                       curve: tuple | Aggregate | None = None, epochs: Sequence | None = None, min_epochs: int = 3,

@@ -64,7 +64,7 @@ class Inversion(NamedTuple):
     x: Tensor       # the inverted images (N, C, H, W) in [0, 1]
     loss: Tensor    # each image's relative loss ||m[j](x') - m[j](x)|| / ||m[j](x)|| (N,)
 
-# %% ../nbs/02_inversion.ipynb #7c556bcc
+# %% ../nbs/02_inversion.ipynb #381c8949
 def relative_loss(rep: Tensor, target: Tensor) -> Tensor:
     "Per-sample relative L2 distance ||rep - target|| / ||target|| of flattened representations."
     return (rep - target).flatten(1).norm(dim=1) / target.flatten(1).norm(dim=1)

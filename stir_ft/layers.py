@@ -206,7 +206,7 @@ def model_device(model: nn.Module) -> torch.device:
     for t in model.buffers(): return t.device
     return torch.device('cpu')
 
-# %% ../nbs/01_layers.ipynb #443b1548
+# %% ../nbs/01_layers.ipynb #34db69a5
 def record_doc(sym, name: str | None = None, title_level: int = 3):
     "`show_doc` renderer for the `NamedTuple` `sym`: its fields with their types, defaults and comments (needs nbdev)."
     from nbdev.showdoc import BasicMarkdownRenderer

@@ -4,6 +4,7 @@
 
 # %% ../nbs/04_metrics.ipynb #9f7cc17f
 from __future__ import annotations
+import os
 from dataclasses import dataclass, field
 from typing import Sequence, NamedTuple, Callable
 import numpy as np
@@ -12,7 +13,7 @@ from torch import nn, Tensor
 from .cka import unit_grams, as_features, check_n
 from .layers import read_layers, default_layers, check_images, check_input, model_device
 from .inversion import frozen
-from .stir import stir_matrix, _similarity
+from .stir import stir_matrix, _similarity, InversionCache
 
 # %% auto #0
 __all__ = ['Metric', 'FinetuningMetrics', 'finetuning_metrics', 'forgetting', 'learning', 'invariance_flow', 'cka_divergence']
@@ -20,11 +21,15 @@ __all__ = ['Metric', 'FinetuningMetrics', 'finetuning_metrics', 'forgetting', 'l
 # %% ../nbs/04_metrics.ipynb #08e047bb
 class Metric(NamedTuple):
     "A metric per layer (or per pair of layers): per-seed `values` (seeds, ...), and their `mean` and `std` over seeds."
-    values: np.ndarray
+    values: np.ndarray      # one row per seed: (seeds, L) per layer, (seeds, L, L) per pair of layers
     @property
-    def mean(self) -> np.ndarray: return self.values.mean(0)
+    def mean(self) -> np.ndarray:
+        "The metric averaged over seeds."
+        return self.values.mean(0)
     @property
-    def std(self) -> np.ndarray: return self.values.std(0)
+    def std(self) -> np.ndarray:
+        "Its standard deviation over seeds."
+        return self.values.std(0)
 
 def _self_terms(kind: str, computed: np.ndarray) -> np.ndarray:
     if kind == 'computed': return computed
@@ -106,7 +111,8 @@ def finetuning_metrics(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, l
                        seeds: Sequence[int] = (0, 1, 2), iters: int = 50, step_size: float = 0.5,
                        similarity: str | Callable = 'linear_cka', rbf_threshold: float = 1.0,
                        pool: str | Callable = 'flatten', self_terms: str = 'computed', batch_size: int | None = None,
-                       precision: str = 'auto', cache=None, progress: bool = True) -> FinetuningMetrics:
+                       precision: str = 'auto', cache: str | os.PathLike | InversionCache | None = None,
+                       progress: bool = True) -> FinetuningMetrics:
     "Forgetting, learning, cka divergence and invariance flow of `finetuned` relative to `pretrained`, from L + L inversions per seed."
     _self_terms(self_terms, np.zeros(1))             # validate early, before any work
     layers = _check_layers(pretrained, finetuned, layers)
@@ -133,17 +139,17 @@ def _invariances_lost(reference: nn.Module, other: nn.Module, x, layers, self_te
 
 def forgetting(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layers: Sequence | None = None, *,
                self_terms: str = 'computed', **kwargs) -> Metric:
-    "forgetting(ft[i] | pt[i]) = STIR(pt[i] | pt[i]) - STIR(ft[i] | pt[i]) per layer (inverting pt only)."
+    "forgetting(ft[i] | pt[i]) = STIR(pt[i] | pt[i]) - STIR(ft[i] | pt[i]) per layer (inverting pt only). Other keyword arguments go to `stir_matrix`."
     return _invariances_lost(pretrained, finetuned, x, layers, self_terms, kwargs)
 
 def learning(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layers: Sequence | None = None, *,
              self_terms: str = 'computed', **kwargs) -> Metric:
-    "learning(ft[i] | pt[i]) = STIR(ft[i] | ft[i]) - STIR(pt[i] | ft[i]) per layer (inverting ft only)."
+    "learning(ft[i] | pt[i]) = STIR(ft[i] | ft[i]) - STIR(pt[i] | ft[i]) per layer (inverting ft only). Other keyword arguments go to `stir_matrix`."
     return _invariances_lost(finetuned, pretrained, x, layers, self_terms, kwargs)
 
 def invariance_flow(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layers: Sequence | None = None,
                     **kwargs) -> Metric:
-    "IF(i, j) = STIR(ft[j] | pt[i]) - STIR(ft[i] | pt[i]): rows pretrained layer i, columns finetuned layer j (inverting pt only)."
+    "IF(i, j) = STIR(ft[j] | pt[i]) - STIR(ft[i] | pt[i]): rows pretrained layer i, columns finetuned layer j (inverting pt only). Other keyword arguments go to `stir_matrix`."
     layers = _check_layers(pretrained, finetuned, layers)
     fp = stir_matrix(finetuned, pretrained, x, layers, layers, **kwargs)
     return Metric(fp.values - fp.diagonal()[:, :, None])

@@ -130,11 +130,12 @@ def _fmt(keys, n=6) -> str:
 # %% ../nbs/07_models.ipynb #2175e6c3
 class LoadResult(NamedTuple):
     "What `load_weights` did: model names left as they were, file names not used, head names reset, names resampled."
-    missing: list[str]
-    unexpected: list[str]
-    reset: list[str]
-    resampled: list[str]
+    missing: list[str]      # model names the file has no value for, left as they were
+    unexpected: list[str]   # file names that matched nothing in the model
+    reset: list[str]        # head names not loaded (`reset_head`, or another number of classes)
+    resampled: list[str]    # names resampled to the model's shape (position embeddings of another image size)
 
+# %% ../nbs/07_models.ipynb #336b4339
 def _timm_submodules(model: nn.Module):
     return [(name + '.' if name else '', m) for name, m in model.named_modules() if hasattr(m, 'pretrained_cfg')]
 

@@ -113,7 +113,7 @@ def fingerprint(obj) -> str:
     else: raise TypeError(f"fingerprint takes a tensor or an nn.Module, got {type(obj).__name__}")
     return h.hexdigest()[:20]
 
-# %% ../nbs/03_stir.ipynb #e3c38c4a
+# %% ../nbs/03_stir.ipynb #1f59fad1
 def _checksum(x: Tensor, loss: Tensor) -> str:
     h = hashlib.sha256(f'{tuple(x.shape)} {tuple(loss.shape)}'.encode()); h.update(_tensor_bytes(x)); h.update(_tensor_bytes(loss))
     return h.hexdigest()
@@ -163,7 +163,7 @@ class InversionCache:
 
     def __repr__(self): return f"InversionCache({str(self.root)!r}, hits={self.hits}, misses={self.misses}, damaged={self.damaged})"
 
-# %% ../nbs/03_stir.ipynb #d40f3cc9
+# %% ../nbs/03_stir.ipynb #baec42a1
 def as_cache(cache) -> InversionCache | None:
     "None, a folder or an `InversionCache` -> an `InversionCache` (or None)."
     if cache is None or isinstance(cache, InversionCache): return cache
@@ -259,7 +259,7 @@ class StirValue(NamedTuple):
     std: float              # its standard deviation over the seeds
     values: np.ndarray      # one STIR value per seed, (seeds,)
 
-# %% ../nbs/03_stir.ipynb #5e38e813
+# %% ../nbs/03_stir.ipynb #f02bf6f9
 def stir(target: nn.Module, reference: nn.Module, x: Tensor, target_layer, reference_layer, *,
          seeds: Sequence[int] = (0, 1, 2), **kwargs) -> StirValue:
     "STIR(target[target_layer] | reference[reference_layer], x): invariances of the reference layer that the target layer shares. Other keyword arguments go to `stir_matrix`."
