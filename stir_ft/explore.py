@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_explore.ipynb #c723eacd
 from __future__ import annotations
-import html, io
+import html, io, os
 from typing import NamedTuple, Sequence
 import numpy as np
 import torch
@@ -12,7 +12,7 @@ from torch import nn, Tensor
 import ipywidgets as widgets
 from .layers import check_images, check_input, check_int, default_layers, read_layers, model_device
 from .inversion import invert, start_noise, relative_loss, resolve_precision, frozen, Inversion
-from .stir import as_cache, fingerprint
+from .stir import as_cache, fingerprint, InversionCache
 from .metrics import FinetuningMetrics, Metric
 
 # %% auto #0
@@ -31,15 +31,16 @@ def figure_png(fig, dpi: int = 72, close: bool = True) -> bytes:
 # %% ../nbs/10_explore.ipynb #cf2a59e6
 class FlowCell(NamedTuple):
     "The STIR values behind IF(i, j), per seed: `stir_j` = STIR(ft[j] | pt[i]), `stir_i` = STIR(ft[i] | pt[i]), `flow` = their difference."
-    i: int
-    j: int
-    pretrained_layer: object
-    finetuned_layer: object
-    seeds: list
-    stir_j: np.ndarray
-    stir_i: np.ndarray
-    flow: np.ndarray
+    i: int                      # row of the flow matrix: pretrained layer index
+    j: int                      # column: finetuned layer index
+    pretrained_layer: object    # the layer the row stands for (e.g. 3, or a module name)
+    finetuned_layer: object     # the layer the column stands for
+    seeds: list                 # the seeds, one value per seed below
+    stir_j: np.ndarray          # STIR(ft[j] | pt[i]) per seed
+    stir_i: np.ndarray          # STIR(ft[i] | pt[i]) per seed
+    flow: np.ndarray            # stir_j - stir_i per seed: IF(i, j)
 
+# %% ../nbs/10_explore.ipynb #ae70c093
 def _check_metrics(m) -> FinetuningMetrics:
     if not isinstance(m, FinetuningMetrics):
         raise TypeError(f"expected a FinetuningMetrics (from finetuning_metrics(pt, ft, x)), got {type(m).__name__}")
@@ -145,7 +146,9 @@ class MetricsExplorer:
         self.update()
 
     @property
-    def result(self) -> FinetuningMetrics: return self.results[self.dropdown.value]
+    def result(self) -> FinetuningMetrics:
+        "The result picked in the dropdown."
+        return self.results[self.dropdown.value]
 
     def _changed(self, change):
         if not self._busy: self.update()
@@ -163,6 +166,7 @@ class MetricsExplorer:
 
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
 
+# %% ../nbs/10_explore.ipynb #53474408
 def metrics_explorer(results: dict, dpi: int = 72, scale: str | None = None) -> MetricsExplorer:
     "A `MetricsExplorer` over `results`, a dict of name -> `FinetuningMetrics` (pairs of models, or epochs of one run)."
     return MetricsExplorer(results, dpi, scale)
@@ -207,7 +211,8 @@ def inversions_figure(x: Tensor, inverted: dict, images: Sequence[int] | None = 
 class InversionExplorer:
     "Pick `model`, `layer`, `seed`, `step` and image `index`; `image` shows the original beside the inversion, `text` the loss."
     def __init__(self, models: dict, x: Tensor, layers: Sequence | None = None, seeds: Sequence[int] = (0,),
-                 steps: Sequence[int] = (0, 5, 10, 20), cache=None, step_size: float = 0.5, pool: str = 'flatten',
+                 steps: Sequence[int] = (0, 5, 10, 20), cache: str | os.PathLike | InversionCache | None = None,
+                 step_size: float = 0.5, pool: str = 'flatten',
                  precision: str = 'auto', dpi: int = 72):
         if isinstance(models, nn.Module): models = {'model': models}
         if not isinstance(models, dict) or not models:
@@ -285,7 +290,9 @@ class InversionExplorer:
 
     def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
 
+# %% ../nbs/10_explore.ipynb #324ca4ae
 def inversion_explorer(models: dict, x: Tensor, layers: Sequence | None = None, seeds: Sequence[int] = (0,),
-                       steps: Sequence[int] = (0, 5, 10, 20), cache=None, **kwargs) -> InversionExplorer:
+                       steps: Sequence[int] = (0, 5, 10, 20), cache: str | os.PathLike | InversionCache | None = None,
+                       **kwargs) -> InversionExplorer:
     "An `InversionExplorer` of `models` (a dict of name -> model) inverted at images `x`; `kwargs` go to `InversionExplorer` (step_size, pool, precision, dpi)."
     return InversionExplorer(models, x, layers, seeds, steps, cache, **kwargs)
