@@ -132,6 +132,7 @@ class History(list):
         if self.checkpoint_dir is None: raise ValueError("this run had no checkpoint_dir")
         return checkpoint_path(self.checkpoint_dir, epoch)
 
+# %% ../nbs/08_finetune.ipynb #b9c8b80f
 def checkpoint_path(checkpoint_dir, epoch: int) -> Path:
     "Where `finetune` keeps the weights after `epoch` (0 = the starting weights)."
     return Path(checkpoint_dir)/f'epoch_{epoch:03d}.pt'
@@ -311,7 +312,9 @@ class CorruptionAccuracy:
     n: int
     source: str
     @property
-    def mean(self) -> float: return float(self.accuracy.mean())
+    def mean(self) -> float:
+        "Accuracy averaged over every corruption and severity."
+        return float(self.accuracy.mean())
     def by_severity(self) -> np.ndarray:
         "Mean accuracy per severity, over corruptions."
         return self.accuracy.mean(0)
@@ -328,6 +331,7 @@ class CorruptionAccuracy:
         return '\n'.join([head, *rows, f"{'mean':18s}" + ''.join(f'{a:8.3f}' for a in self.by_severity()),
                           f'clean {self.clean:.3f}, corrupted mean {self.mean:.3f} ({self.n} images, {self.source})'])
 
+# %% ../nbs/08_finetune.ipynb #8ef620e1
 def corruption_accuracy(model: nn.Module, images: np.ndarray | None = None, labels: np.ndarray | None = None, *, cifar_c: str | os.PathLike | None = None, corruptions: Sequence[str] = CORRUPTIONS,
                         severities: Sequence[int] = (1, 2, 3, 4, 5), n: int = 1000, seed: int = 0, transform: Callable | None = None,
                         batch_size: int = 256, device: str | torch.device | None = None, amp: bool | None = None, progress: bool = True) -> CorruptionAccuracy:
