@@ -132,7 +132,8 @@ def _glyphs(classes: int, size: int, font: str, colour) -> np.ndarray:
     out.flags.writeable = False
     return out
 
-def glyph_prototypes(classes: int = 62, size: int = 64, font=None, colour='gradient') -> np.ndarray:
+def glyph_prototypes(classes: int = 62, size: int = 64, font: str | os.PathLike | None = None,
+                     colour: str | tuple = 'gradient') -> np.ndarray:
     """RGBA object prototypes uint8 (classes, size, size, 4): the characters `CLASSES[:classes]` rendered with a font
     matplotlib ships (DejaVu Sans Bold by default), cropped to their bounding box and scaled to fill the square.
     Alpha is the glyph's coverage; the colour is a gold-to-crimson gradient shared by every class (`'gradient'`), the
@@ -213,7 +214,8 @@ def _square_rgb(path, size):
     w, h = im.size; c = min(w, h)
     return np.asarray(im.crop(((w - c) // 2, (h - c) // 2, (w - c) // 2 + c, (h - c) // 2 + c)).resize((size, size), Image.LANCZOS))
 
-def load_assets(objects_dir, backgrounds_dir=None, size: int = 64, background_size: int | None = None):
+def load_assets(objects_dir: str | os.PathLike, backgrounds_dir: str | os.PathLike | None = None, size: int = 64,
+                background_size: int | None = None):
     """Load Transforms-2D style assets from disk: `objects_dir` holds RGBA PNGs, either one folder per class (any number
     of objects each) or one PNG per class; `backgrounds_dir` holds image files. Returns `(objects uint8 (M, size, size, 4),
     labels int64 (M,), class names, backgrounds uint8 (B, s, s, 3) or None)` with s = `background_size` (default `size`);
@@ -244,7 +246,7 @@ def load_assets(objects_dir, backgrounds_dir=None, size: int = 64, background_si
         bgs = np.stack([_square_rgb(f, background_size or size) for f in files])
     return np.stack(objs), np.array(labels, np.int64), [name for name, _ in groups], bgs
 
-# %% ../nbs/06_transforms2d.ipynb #d9d0880d
+# %% ../nbs/06_transforms2d.ipynb #bcf6fdab
 _PAD = 2                                   # pixels of edge-extended colour around a resized object (for resampling)
 _LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float32) / 13     # PIL's ImageFilter.SMOOTH, Sharpness' degenerate
@@ -283,6 +285,7 @@ def _affine_matrix(p: dict) -> np.ndarray | None:
         M = np.array([[np.cos(th), np.sin(th)], [-np.sin(th), np.cos(th)]]) @ M   # counter-clockwise on screen
     return M
 
+# %% ../nbs/06_transforms2d.ipynb #a40a0981
 def target_bins(target: str, bins: int | None = None) -> tuple[str, str | None, tuple | None, int]:
     """Resolve a labelling `target` for `Transforms2D`: `'class'`, a binary transformation (`vflip`, `hflip`,
     `grayscale`, `posterize`, `invert`, `sharpen`: 2 labels, fired or not), or a continuous parameter cut into `bins`
@@ -307,6 +310,7 @@ def target_bins(target: str, bins: int | None = None) -> tuple[str, str | None, 
         raise ValueError(f"target {target!r} is continuous: pass bins=k (an int >= 2) to cut its range {ranges[key]} into k equal bins, got bins={bins!r}")
     return name, key, ranges[key], int(bins)
 
+# %% ../nbs/06_transforms2d.ipynb #bfd09a67
 def target_label(p: dict, target: str = 'class', bins: int | None = None) -> int:
     "The label of an item whose `Transforms2D.params` are `p` when it is labelled by `target` (see `target_bins`)."
     name, key, lo_hi, k = target_bins(target, bins)
@@ -317,6 +321,7 @@ def target_label(p: dict, target: str = 'class', bins: int | None = None) -> int
     lo, hi = lo_hi
     return int(min(max(int(np.floor((q[key] - lo) / (hi - lo) * k)), 0), k - 1))
 
+# %% ../nbs/06_transforms2d.ipynb #c01ddbb9
 _WORKER = None
 def _render_range(bounds):
     ds = _WORKER; a, b = bounds
@@ -334,7 +339,8 @@ class Transforms2D(Dataset):
     are: `'class'` (the class index, default) or one of `transforms` (whether a binary one fired, or which of `bins`
     equal bins of its range a continuous parameter fell in; see `target_bins`). The images do not depend on it."""
     def __init__(self, transforms=(), n: int = 10_000, size: int = 32, seed: int = 0, split: str = 'train', classes=62,
-                 objects=None, backgrounds=None, draw: int = 0, target: str = 'class', bins: int | None = None):
+                 objects: np.ndarray | tuple | None = None, backgrounds: np.ndarray | None = None, draw: int = 0,
+                 target: str = 'class', bins: int | None = None):
         self.transforms = resolve_transforms(transforms)
         name, key, lo_hi, k = target_bins(target, bins)
         if name != 'class' and name not in self.transforms:
