@@ -21,15 +21,15 @@ from .finetune import finetune, checkpoint_path, History, TASKS, STRATEGIES
 from .metrics import finetuning_metrics, FinetuningMetrics, Metric
 from .layers import check_int, POOLS
 from .inversion import PRECISIONS
-from .stir import SIMILARITIES
+from .stir import SIMILARITIES, InversionCache, fingerprint
 from .device_data import DeviceData
 
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'VERDICTS',
            'get_scale', 'canonical_json', 'config_key', 'results_root', 'stored_roots', 'BudgetExhausted',
-           'check_budget', 'ResultStore', 'resolve_dataset', 'find_arrays', 'make_dataset', 'num_classes',
-           'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment', 'run_experiment',
-           'PretrainedOn', 'verdict', 'figure_title', 'scale_banner', 'paper_layer', 'claims_table']
+           'check_budget', 'KeepOnlyCache', 'ResultStore', 'resolve_dataset', 'find_arrays', 'make_dataset',
+           'num_classes', 'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment',
+           'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'scale_banner', 'paper_layer', 'claims_table']
 
 # %% ../nbs/11_experiments.ipynb #9b781ffc
 SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
@@ -46,7 +46,10 @@ _TRANSFER = dict(
     cpu=dict(size=32, n_pretrain=(2000, 4000), epochs=15, n_probe=1000, n_test=500, n_classes=10,
              archs=dict(vit_d2=dict(depth=2), vit_d4=dict(depth=4)), batch_size=128, lr=3e-3,
              nested_k=3, stir_n=64, stir_iters=50, stir_seeds=(0,)),
-    gpu=dict(size=32, n_pretrain=(10_000, 40_000), epochs=30, n_probe=5_000, n_test=2_000, n_classes=30,
+    gpu=dict(size=32, n_pretrain=(5_000, 20_000), epochs=15, n_probe=5_000, n_test=2_000, n_classes=30,
+             archs=dict(vit_d4=dict(depth=4), vit_d8=dict(depth=8, embed_dim=192, num_heads=3)), batch_size=256, lr=1e-3,
+             nested_k=4, stir_n=500, stir_iters=50, stir_seeds=(0,)),
+    offline=dict(size=32, n_pretrain=(10_000, 40_000), epochs=30, n_probe=5_000, n_test=2_000, n_classes=30,
              archs=dict(vit_d4=dict(depth=4), vit_d8=dict(depth=8, embed_dim=192, num_heads=3)), batch_size=256, lr=1e-3,
              nested_k=6, stir_n=500, stir_iters=50, stir_seeds=(0, 1, 2)),
 )
@@ -76,14 +79,14 @@ SCALES = {
         finetune=dict(_RECIPE, epochs=20, lr=0.01, n_train=None, n_test=1000),
         stir=dict(_STIR),
         stand_ins={'cifar10': 'arrays:cifar10', 'cifar100': 'arrays:cifar100'},
-        transfer=_TRANSFER['gpu']),
+        transfer=_TRANSFER['offline']),
     'paper': dict(
         model=dict(name='vit_base_patch32_224', img_size=224),
         pretrain=dict(source='timm', weights=None),
         finetune=dict(_RECIPE, epochs=100, n_train=None, n_test=1000),
         stir=dict(_STIR),
         stand_ins={},
-        transfer=_TRANSFER['gpu']),
+        transfer=_TRANSFER['offline']),
 }
 
 # gpu: ViT-B/32 at 224 px sized for two windows of 8 minutes on one H200 (stir_ft.reproduce estimates each part). The
@@ -91,8 +94,10 @@ SCALES = {
 # scale, translate or rotate the cpu scale's ViT stayed at chance), rendered at 64 px; the images stay on the GPU.
 SCALES['gpu'] = dict(copy.deepcopy(SCALES['offline']),
                      pretrain=dict(SCALES['cpu']['pretrain'], size=64, n_train=30_000, epochs=8, lr=5e-4, warmup=0.1, batch_size=256),
-                     finetune=dict(SCALES['offline']['finetune'], epochs=10, n_test=None))
+                     finetune=dict(SCALES['offline']['finetune'], epochs=10, n_test=None), transfer=_TRANSFER['gpu'])
 for _s in ('gpu', 'offline'): SCALES[_s]['pipeline'] = 'device'     # DeviceData: resize and augment on the device
+# at 224 px one inversion is 300 MB on disk: keep only the pretrained model's (reused by every finetuned model and epoch)
+for _s in ('gpu', 'offline', 'paper'): SCALES[_s]['inversion_cache'] = 'pretrained'
 SCALES = {k: SCALES[k] for k in SCALE_NAMES}          # in the order of SCALE_NAMES
 
 def get_scale(name: str | None = None) -> dict:
@@ -168,6 +173,14 @@ def check_budget(what: str = 'this computation'):
     d = os.environ.get('STIR_FT_DEADLINE')
     if d and time.time() > float(d):
         raise BudgetExhausted(f"time budget used up: {what} was not started (run the same command again to continue)")
+
+class KeepOnlyCache(InversionCache):
+    "An `InversionCache` that writes only the inversions of the models whose fingerprints are in `keep` (the others are used once)."
+    def __init__(self, root: str | os.PathLike, keep):
+        super().__init__(root); self.keep = set(keep)
+    def save(self, path: Path, inv) -> Path:
+        "Store `inv` when its model is kept; otherwise write nothing and return the path it would have had."
+        return super().save(path, inv) if path.parent.name in self.keep else path
 
 class ResultStore:
     """Results (JSON) under `root/<kind>/<key>/` with their configuration; counts what it computed and what it reused.
@@ -601,6 +614,11 @@ class Experiment:
         this one. It costs no inversion when the pretrained model's are in the inversion cache (they are after `metrics()`)."""
         return self._per_seed('unchanged', self.unchanged_config, self.pretrained, seeds)
 
+    def _inversion_cache(self):
+        "The store's inversion cache; at scales with `inversion_cache='pretrained'` only the pretrained model's inversions are written."
+        if self.scale.get('inversion_cache', 'all') == 'all': return self.store.inversion_cache
+        return KeepOnlyCache(self.store.inversion_cache, {fingerprint(self.pretrained())})
+
     def _per_seed(self, kind: str, config: Callable[[int], dict], other: Callable[[], nn.Module], seeds) -> FinetuningMetrics:
         "`finetuning_metrics(pretrained, other())` for the seeds missing from the store (together), stored and read per seed."
         st = self.stir_settings
@@ -611,7 +629,7 @@ class Experiment:
             check_budget(f"the {kind} of seeds {missing}")
             kw = dict(seeds=missing, iters=st['iters'], step_size=st['step_size'], similarity=st['similarity'],
                       pool=st['pool'], self_terms=st['self_terms'], precision=st['precision'], batch_size=self.stir_batch_size,
-                      cache=self.store.inversion_cache, progress=self.progress)
+                      cache=self._inversion_cache(), progress=self.progress)
             with torch_threads(self.threads):
                 d = finetuning_metrics(self.pretrained(), other(), self.stir_images().to(self.device), **kw).to_dict()
             for k, s in enumerate(missing):     # one stored entry per seed: more seeds later cost only the new ones
