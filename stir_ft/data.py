@@ -137,6 +137,7 @@ EUROSAT_SPLIT_SEED, EUROSAT_TRAIN_FRACTION = 0, 0.8
 
 class DatasetNotFoundError(FileNotFoundError):
     "A dataset is not on disk and could not be downloaded; the message says where to put which files."
+    def __init__(self, message: str): super().__init__(message)
 
 _WHERE = {
     'cifar10': ('cifar-10-batches-py/', 'data_batch_1 ... data_batch_5, test_batch and batches.meta, extracted from cifar-10-python.tar.gz',
@@ -415,7 +416,7 @@ def frost_texture(size: int = 256, seed: int = 0) -> np.ndarray:
     out.flags.writeable = False
     return out
 
-# %% ../nbs/05_data.ipynb #bb6439d0
+# %% ../nbs/05_data.ipynb #253a1410
 def _f(u8): return u8.astype(np.float64) / 255
 def _u8(x01):                                       # [0, 1] -> uint8 by truncation, as the reference's np.uint8(x * 255);
     return np.floor(np.clip(x01 * 255, 0, 255) + 1e-3).astype(np.uint8)   # + 1e-3 so that float round-off cannot lose a level
@@ -444,6 +445,7 @@ def _sample(x, rows, cols, mode):                   # bilinear x[n, rows, cols, 
     coords = np.stack([n.ravel(), rows.ravel(), cols.ravel()])
     return np.stack([ndimage.map_coordinates(x[..., c], coords, order=1, mode=mode).reshape(N, H, W) for c in range(C)], -1)
 
+# %% ../nbs/05_data.ipynb #97f79bd5
 def disk_kernel(radius: float, alias_blur: float) -> np.ndarray:
     "The reference's anti-aliased defocus disk: a normalised disk on a (17, 17) grid (larger for radius > 8), Gaussian-smoothed."
     half = 8 if radius <= 8 else int(radius)
@@ -454,12 +456,14 @@ def disk_kernel(radius: float, alias_blur: float) -> np.ndarray:
     g = np.exp(-t ** 2 / (2 * alias_blur ** 2)); g /= g.sum()
     return ndimage.correlate1d(ndimage.correlate1d(k, g, 0, mode='mirror'), g, 1, mode='mirror')
 
+# %% ../nbs/05_data.ipynb #a97cb3e2
 def _gaussian_noise(u8, c, rng): x = _f(u8); return x + rng.normal(size=x.shape, scale=c)
 def _shot_noise(u8, c, rng): return rng.poisson(_f(u8) * c) / c
 def _impulse_noise(u8, c, rng):
     x = _f(u8); hit, salt = rng.random(x.shape) <= c, rng.random(x.shape) <= 0.5
     return np.where(hit, salt.astype(np.float64), x)
 
+# %% ../nbs/05_data.ipynb #cb53a80b
 def _defocus_blur(u8, c, rng):
     k = disk_kernel(*c)
     nz = np.nonzero(k); k = k[nz[0].min():nz[0].max() + 1, nz[1].min():nz[1].max() + 1]   # zero taps change nothing
@@ -492,6 +496,7 @@ def _zoom_blur(u8, c, rng):
     for z in zooms: out += _clipped_zoom(x, z)
     return out / (len(zooms) + 1)
 
+# %% ../nbs/05_data.ipynb #2b2cf5c9
 def _snow(u8, c, rng):
     loc, scale, zoom, thresh, radius, sigma, blend = c
     x = _f(u8); N, H, W, _ = x.shape
@@ -517,6 +522,7 @@ def _fog(u8, c, rng):
     x = x + c[0] * plasma_fractal(N, size, c[1], rng)[:, :H, :W, None]
     return x * mx / (mx + c[0])
 
+# %% ../nbs/05_data.ipynb #9eedef89
 def _brightness(u8, c, rng):
     hsv = rgb_to_hsv(_f(u8)); hsv[..., 2] = np.clip(hsv[..., 2] + c, 0, 1)
     return hsv_to_rgb(hsv)
@@ -549,6 +555,7 @@ def _jpeg_compression(u8, c, rng):
         return np.asarray(Image.open(buf).convert('RGB'))
     return np.stack([one(i) for i in u8])
 
+# %% ../nbs/05_data.ipynb #87d8c0ac
 _CORRUPT_FNS = {name: globals()[f'_{name}'] for name in CORRUPTIONS}
 RANDOM_CORRUPTIONS = ('gaussian_noise', 'shot_noise', 'impulse_noise', 'glass_blur', 'motion_blur', 'snow', 'frost', 'fog',
                       'elastic_transform')

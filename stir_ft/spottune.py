@@ -13,6 +13,7 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from tqdm.auto import tqdm
+from matplotlib.axes import Axes
 from .layers import NormalizedModel, read_layers, default_layers, is_timm_vit, model_device, check_images
 from .finetune import _batches
 
@@ -97,6 +98,7 @@ def _check_block(block: nn.Module, granularity: str):
         if not ok: raise TypeError(f"granularity 'component' needs timm's Attention (no gate) and Mlp, this block has {type(a).__name__} "
                                    f"and {type(m).__name__}: use granularity 'residual' or 'block'")
 
+# %% ../nbs/09_spottune.ipynb #2cd9fd95
 class SpotBlock(nn.Module):
     "A transformer block as a frozen pretrained copy and a trainable copy, mixed unit by unit with the current input's decisions."
     def __init__(self, block: nn.Module, granularity: str, decisions: _Decisions, offset: int):
@@ -110,7 +112,9 @@ class SpotBlock(nn.Module):
         else: self.columns = [f'head{h}' for h in range(block.attn.num_heads)] + ['proj', 'fc1', 'fc2']
 
     @property
-    def n_units(self) -> int: return len(self.columns)
+    def n_units(self) -> int:
+        "How many units of this block have a decision (its `columns`)."
+        return len(self.columns)
 
     def forward(self, x: Tensor, attn_mask: Tensor | None = None, is_causal: bool = False) -> Tensor:
         a = self._decisions.a
@@ -135,6 +139,7 @@ class SpotBlock(nn.Module):
         h = _mix(a[:, H + 1], _fc1(t, x), _fc1(f, x))
         return x + _mix(a[:, H + 2], _fc2(t, h), _fc2(f, h))
 
+# %% ../nbs/09_spottune.ipynb #7cf95ccf
 class SpotEmbed(nn.Module):
     "The patch embedding as one more unit: a frozen and a trainable copy, mixed with the current input's decision (attributes such as `img_size` read from the frozen copy)."
     def __init__(self, patch_embed: nn.Module, decisions: _Decisions, offset: int):
@@ -143,7 +148,9 @@ class SpotEmbed(nn.Module):
         self.tuned = copy.deepcopy(patch_embed)
         self.offset, self._decisions, self.columns = offset, decisions, ['embed']
     @property
-    def n_units(self) -> int: return 1
+    def n_units(self) -> int:
+        "One unit: the whole patch embedding."
+        return 1
     def __getattr__(self, name: str):
         try: return super().__getattr__(name)
         except AttributeError:
@@ -167,6 +174,7 @@ def _mean_std(model: nn.Module):
         return model, list(cfg['mean']), list(cfg['std'])
     raise TypeError(f"SpotTune wraps a timm ViT or a NormalizedModel around one (create_vit, tiny_vit), got {type(model).__name__}")
 
+# %% ../nbs/09_spottune.ipynb #36b101b9
 class SpotTune(NormalizedModel):
     "SpotTune for a timm ViT: per input, a policy picks for every unit (block, residual branch, or head / MLP layer) the frozen pretrained copy or the trainable copy."
     def __init__(self, model: nn.Module, granularity: str = 'block', temperature: float = 5.0, target: float | None = None,
@@ -205,7 +213,9 @@ class SpotTune(NormalizedModel):
         return cls(model, **kwargs)
 
     @property
-    def depth(self) -> int: return len(self.model.blocks)
+    def depth(self) -> int:
+        "The number of blocks."
+        return len(self.model.blocks)
     @property
     def columns(self) -> list[str]:
         "Unit names within one block (the columns of a decision map)."
@@ -328,7 +338,7 @@ class DecisionStats:
     def from_dict(cls, d: dict):
         "Inverse of `to_dict`."
         return cls(np.asarray(d['frequency'], dtype=float), list(d['units']), list(d['columns']), d['granularity'], int(d['n']), int(d.get('extra', 0)))
-    def plot(self, ax=None, title: str | None = None):
+    def plot(self, ax: Axes | None = None, title: str | None = None):
         "The decision map: rows are blocks, columns the units of a block (the patch embedding's frequency in the title); colour = fraction of inputs using the finetuned copy."
         import matplotlib.pyplot as plt
         g = self.grid()
@@ -341,7 +351,9 @@ class DecisionStats:
         plt.colorbar(im, ax=ax, fraction=0.05)
         return ax
 
-def decision_stats(model: SpotTune, data, batch_size: int = 256, device=None, progress: bool = False) -> DecisionStats:
+# %% ../nbs/09_spottune.ipynb #6a0a39ea
+def decision_stats(model: SpotTune, data, batch_size: int = 256, device: str | torch.device | None = None,
+                   progress: bool = False) -> DecisionStats:
     "Evaluation-mode decision frequencies of a SpotTune `model` over `data` ((image, label) pairs, or a tensor of images in [0, 1])."
     if not isinstance(model, SpotTune): raise TypeError(f"decision_stats needs a SpotTune model, got {type(model).__name__}")
     device = torch.device(device) if device is not None else model_device(model)
