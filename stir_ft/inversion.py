@@ -62,7 +62,7 @@ def _precision(precision: str, device):
 class Inversion(NamedTuple):
     "Result of `invert`: the inverted images `x` (N, C, H, W) in [0, 1] and each image's relative loss `loss` (N,)."
     x: Tensor       # the inverted images (N, C, H, W) in [0, 1]
-    loss: Tensor    # each image's relative loss ||m[j](x') - m[j](x)|| / ||m[j](x)|| (N,)
+    loss: Tensor    # each image's relative loss (N,), as in `relative_loss`
 
 # %% ../nbs/02_inversion.ipynb #381c8949
 def relative_loss(rep: Tensor, target: Tensor) -> Tensor:
