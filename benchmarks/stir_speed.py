@@ -67,6 +67,7 @@ def parse_args(argv=None):
     p.add_argument('--reference-cells', type=int, default=2, help='STIR values the reference package computes')
     p.add_argument('--batch-size', type=int, default=None, help='inversion chunk (default: all k x N at once)')
     p.add_argument('--no-cache-check', action='store_true'); p.add_argument('--no-fp32-check', action='store_true')
+    p.add_argument('--fp32-seeds', type=int, default=None, help='compare default vs fp32 on the first k seeds only (a shorter GPU run)')
     p.add_argument('--flops-only', action='store_true', help='print the FLOP count of the analysis and stop')
     a = p.parse_args(argv)
     for k, v in SCALES[a.scale].items():
@@ -182,7 +183,7 @@ def main(argv=None):
         for name, peak in BF16_PEAK.items():
             if name in ('H100', 'A100'): print(f"  at 100% / 40% of {name} dense bf16 peak: {flops / peak:.1f} s / {flops / (0.4 * peak):.1f} s")
         return
-    finetuning_metrics(pt, ft, x[:2], seeds=(0,), iters=1, progress=False)          # warm-up (kernels, allocator)
+    finetuning_metrics(pt, ft, x[:3], seeds=(0,), iters=1, progress=False)          # warm-up (3 images: CKA needs 3) (kernels, allocator)
     res, t_pkg, cores = timed(lambda: finetuning_metrics(pt, ft, x, **kw), dev)
     rows = [('package, four metrics (default path)', t_pkg, values_per_seed * K, 'measured')]
     print(f"\ninversion model FLOPs of the analysis: {flops:.3e} (2 models x {K} seeds x {N} images x {a.iters} steps x "
@@ -199,13 +200,20 @@ def main(argv=None):
             other, t_other, _ = timed(lambda: finetuning_metrics(pt, ft, x, precision='bf16', **kw), dev)
             rows.append(('package, bf16 forced (CPU)', t_other, values_per_seed * K, 'measured'))
             res32, other_name = res, 'bf16 (forced) vs fp32'
+        elif a.fp32_seeds and a.fp32_seeds < K:   # both paths on the first k seeds (the default path again, to compare like with like)
+            kw32 = dict(kw, seeds=seeds[:a.fp32_seeds])
+            base = finetuning_metrics(pt, ft, x, **kw32)
+            other, t_other, _ = timed(lambda: finetuning_metrics(pt, ft, x, precision='fp32', **kw32), dev)
+            rows.append((f'package, fp32 path ({a.fp32_seeds} seed(s))', t_other, values_per_seed * a.fp32_seeds, 'measured'))
+            res32, other_name = other, f'{prec} (default) vs fp32'
         else:
             other, t_other, _ = timed(lambda: finetuning_metrics(pt, ft, x, precision='fp32', **kw), dev)
             rows.append(('package, fp32 path', t_other, values_per_seed * K, 'measured'))
             res32, other_name = other, f'{prec} (default) vs fp32'
         stir_vals = lambda m: np.concatenate([m.stir_from_pt[0].diagonal().ravel(), m.stir_from_pt[1].values.ravel(),
                                               m.stir_from_ft[0].diagonal().ravel(), m.stir_from_ft[1].diagonal().ravel()])
-        agree.append((f'package {other_name}, all {values_per_seed * K} STIR values', np.abs(stir_vals(res) - stir_vals(other)).max()))
+        ref = base if prec != 'fp32' and a.fp32_seeds and a.fp32_seeds < K else res
+        agree.append((f'package {other_name}, all {len(stir_vals(other))} STIR values', np.abs(stir_vals(ref) - stir_vals(other)).max()))
     else: res32 = res if prec == 'fp32' else None
 
     cells = [(L // 2, L // 2), (L - 1, 1), (1, L - 1), (0, 0)]

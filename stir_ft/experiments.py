@@ -168,11 +168,18 @@ def stored_roots(stored: str | os.PathLike | Sequence | None = None) -> list[Pat
 class BudgetExhausted(RuntimeError):
     "A unit of work was not started because the time budget (`$STIR_FT_DEADLINE`) is used up; finished results stay stored."
 
+_UNITS_STARTED = 0
+
 def check_budget(what: str = 'this computation'):
-    "Raise `BudgetExhausted` when `$STIR_FT_DEADLINE` (seconds since the epoch, set by `stir-ft reproduce`) has passed."
-    d = os.environ.get('STIR_FT_DEADLINE')
+    """Raise `BudgetExhausted` when `$STIR_FT_DEADLINE` (seconds since the epoch, set by `stir-ft reproduce`) has passed,
+    or when this process has already started `$STIR_FT_MAX_UNITS` units of work (a budget counted in units: rehearsals)."""
+    global _UNITS_STARTED
+    d, cap = os.environ.get('STIR_FT_DEADLINE'), os.environ.get('STIR_FT_MAX_UNITS')
     if d and time.time() > float(d):
         raise BudgetExhausted(f"time budget used up: {what} was not started (run the same command again to continue)")
+    if cap and _UNITS_STARTED >= int(cap):
+        raise BudgetExhausted(f"unit budget used up ({cap} units of work started): {what} was not started (run the same command again to continue)")
+    _UNITS_STARTED += 1
 
 class KeepOnlyCache(InversionCache):
     "An `InversionCache` that writes only the inversions of the models whose fingerprints are in `keep` (the others are used once)."
@@ -239,15 +246,15 @@ class ResultStore:
         save_json(result, d/'result.json')
         return d
 
-    def get_or_compute(self, kind: str, config: dict, compute: Callable[[], object]):
-        "The stored result of `kind` for `config`, or `compute()`'s, stored. Counted in `computed` / `reused`."
+    def get_or_compute(self, kind: str, config: dict, compute: Callable[[], object], budget: bool = True):
+        "The stored result of `kind` for `config`, or `compute()`'s, stored. Counted in `computed` / `reused`. `budget`: check the time budget first (`check_budget`)."
         entry = (kind, config_key(config))
         if self.has(kind, config):
             self.reused.append(entry); return self.load(kind, config)
         with self._lock(kind, config):          # another process computing this entry: wait for it, then read its result
             if self.has(kind, config):
                 self.reused.append(entry); return self.load(kind, config)
-            check_budget(f"computing {kind} {entry[1]}")
+            if budget: check_budget(f"computing {kind} {entry[1]}")
             result = compute()
             self.save(kind, config, result)
         self.computed.append(entry)
@@ -626,14 +633,15 @@ class Experiment:
         if not seeds: raise ValueError("seeds is empty: pass at least one STIR seed")
         missing = [s for s in seeds if not self.store.has(kind, config(s))]
         if missing:
+            pt, model = self.pretrained(), other()           # (trained first if missing: units of their own)
             check_budget(f"the {kind} of seeds {missing}")
             kw = dict(seeds=missing, iters=st['iters'], step_size=st['step_size'], similarity=st['similarity'],
                       pool=st['pool'], self_terms=st['self_terms'], precision=st['precision'], batch_size=self.stir_batch_size,
                       cache=self._inversion_cache(), progress=self.progress)
             with torch_threads(self.threads):
-                d = finetuning_metrics(self.pretrained(), other(), self.stir_images().to(self.device), **kw).to_dict()
+                d = finetuning_metrics(pt, model, self.stir_images().to(self.device), **kw).to_dict()
             for k, s in enumerate(missing):     # one stored entry per seed: more seeds later cost only the new ones
-                self.store.get_or_compute(kind, config(s), lambda k=k: split_seed(d, k))
+                self.store.get_or_compute(kind, config(s), lambda k=k: split_seed(d, k), budget=False)   # computed: always kept
         for s in seeds:
             if s not in missing: self.store.reused.append((kind, config_key(config(s))))
         return metrics_from_dicts([self.store.load(kind, config(s)) for s in seeds])
@@ -672,9 +680,9 @@ _RECIPE_KEYS = ('n_train', 'n_test', 'epochs', 'optimizer', 'lr', 'weight_decay'
 
 class PretrainedOn(Experiment):
     "An `Experiment` whose pretrained model is `source`: 'scale' (the scale's own), 'scratch' (random init) or a dataset name (pretrained here)."
-    def __init__(self, source: str, *args, **kwargs):
+    def __init__(self, source: str, task: str = 'classification', dataset: str = 'cifar10', scale: str | None = None, **kwargs):
         self.source = source
-        super().__init__(*args, **kwargs)
+        super().__init__(task, dataset, scale, **kwargs)
         if source == 'scratch': self.pretrain_settings = dict(source='scratch', seed=self.recipe['seed'])
         elif source != 'scale':                     # an unknown dataset fails in resolve_dataset
             self.pretrain_settings = dict(self.recipe, source=f'dataset:{source}', data=resolve_dataset(source, self.scale))
