@@ -22,7 +22,7 @@ from . import distributed
 
 # %% auto #0
 __all__ = ['DEMO', 'QUICK', 'COMMANDS', 'metrics_table', 'check_out', 'write_outputs', 'run_demo', 'check_model_spec',
-           'finetuned_specs', 'model_folders', 'load_model', 'run_measure', 'demo', 'measure', 'main']
+           'finetuned_specs', 'model_folders', 'load_model', 'run_measure', 'demo', 'measure', 'reproduce', 'main']
 
 # %% ../nbs/12_cli.ipynb #203667f9
 def metrics_table(m: FinetuningMetrics) -> str:
@@ -334,17 +334,23 @@ def measure(pretrained: str,  # timm model name (hub weights) or a weight file (
                 self_terms=self_terms, batch_size=batch_size, device=device, precision=precision, cache=cache,
                 progress=not no_progress)
 
-COMMANDS = dict(demo=demo, measure=measure)
+def reproduce(*argv: str):
+    "Run the paper's section notebooks in priority order within a time budget (a short GPU window) and keep every result; rerun to continue (notebook 15)."
+    from stir_ft.reproduce import main as reproduce_main      # its own options (also: python -m stir_ft.reproduce)
+    return reproduce_main(list(argv))
+
+COMMANDS = dict(demo=demo, measure=measure, reproduce=reproduce)
 
 def main(argv: list[str] | None = None) -> int:
-    "The `stir-ft` command: `stir-ft demo [options]` or `stir-ft measure PRETRAINED FINETUNED[,FINETUNED...] [options]`."
+    "The `stir-ft` command: `stir-ft demo [options]`, `stir-ft measure PRETRAINED FINETUNED[,FINETUNED...] [options]` or `stir-ft reproduce [options]`."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] not in COMMANDS:
-        usage = '\n'.join(f'  stir-ft {k:8s} {f.__doc__}' for k, f in COMMANDS.items())
+        usage = '\n'.join(f'  stir-ft {k:9s} {f.__doc__}' for k, f in COMMANDS.items())
         print(f"usage: stir-ft {{{','.join(COMMANDS)}}} [options]   (stir-ft <command> --help for the options)\n{usage}",
               file=sys.stdout if argv[:1] in (['-h'], ['--help']) else sys.stderr)
         return 0 if argv[:1] in (['-h'], ['--help']) else 2
     func = COMMANDS[argv[0]]
+    if func is reproduce: return reproduce(*argv[1:])             # an argparse parser of its own
     args = vars(anno_parser(func, prog=f'stir-ft {argv[0]}').parse_args(argv[1:]))
     args.pop('pdb', None); args.pop('xtra', None)
     if args.pop('debug', False): func(**args); return 0          # --debug: errors keep their traceback

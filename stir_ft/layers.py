@@ -209,8 +209,10 @@ def model_device(model: nn.Module) -> torch.device:
 # %% ../nbs/01_layers.ipynb #34db69a5
 def record_doc(sym, name: str | None = None, title_level: int = 3):
     "`show_doc` renderer for the `NamedTuple` `sym`: its fields with their types, defaults and comments (needs nbdev)."
-    from nbdev.showdoc import BasicMarkdownRenderer
-    from nbdev.doclinks import NbdevLookup
+    try:
+        from nbdev.showdoc import BasicMarkdownRenderer
+        from nbdev.doclinks import NbdevLookup
+    except ImportError as e: raise ImportError("record_doc renders a doc entry with nbdev: pip install nbdev") from e
     if sym.__module__ == '__main__':          # the docs build runs the export cells: document the package's own class
         found = NbdevLookup()[sym.__qualname__]
         if isinstance(found, tuple): sym = getattr(importlib.import_module(found[1][:-3].replace('/', '.')), sym.__qualname__)
