@@ -20,6 +20,7 @@ from .layers import is_timm_vit, model_device, check_int, check_input
 from .files import save_json, save_torch, clean_orphans
 from .stir import fingerprint
 from .data import ArrayDataset, CORRUPTIONS, corrupt, load_cifar_c
+from .device_data import DeviceData
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'TASKS', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr', 'evaluate', 'History',
@@ -334,8 +335,11 @@ class CorruptionAccuracy:
 # %% ../nbs/08_finetune.ipynb #8ef620e1
 def corruption_accuracy(model: nn.Module, images: np.ndarray | None = None, labels: np.ndarray | None = None, *, cifar_c: str | os.PathLike | None = None, corruptions: Sequence[str] = CORRUPTIONS,
                         severities: Sequence[int] = (1, 2, 3, 4, 5), n: int = 1000, seed: int = 0, transform: Callable | None = None,
-                        batch_size: int = 256, device: str | torch.device | None = None, amp: bool | None = None, progress: bool = True) -> CorruptionAccuracy:
-    "Accuracy of `model` under CIFAR-C corruptions: from the official files in `cifar_c`, or generated from clean `images`."
+                        batch_size: int = 256, device: str | torch.device | None = None, amp: bool | None = None, progress: bool = True,
+                        size: int | None = None) -> CorruptionAccuracy:
+    """Accuracy of `model` under CIFAR-C corruptions: from the official files in `cifar_c`, or generated from clean `images`.
+    `size`: instead of `transform`, resize to `size` px a batch at a time on the model's device (`DeviceData`)."""
+    if size is not None and transform is not None: raise ValueError("give `transform` or `size`, not both")
     if (images is None) == (cifar_c is None):
         raise ValueError("give either clean `images` and `labels` (corruptions are generated offline) or cifar_c='folder with "
                          "the CIFAR-10-C / CIFAR-100-C .npy files', not both and not neither")
@@ -343,7 +347,9 @@ def corruption_accuracy(model: nn.Module, images: np.ndarray | None = None, labe
     def pick(total):
         if n > total: raise ValueError(f"n = {n} images requested but only {total} are available")
         return np.sort(rng.choice(total, size=n, replace=False))
-    acc = lambda x, y: evaluate(model, ArrayDataset(x, y, transform), 'classification', batch_size, device, amp)
+    dev = torch.device(device) if device is not None else model_device(model)
+    data = lambda x, y: DeviceData(x, y, size, device=dev) if size is not None else ArrayDataset(x, y, transform)
+    acc = lambda x, y: evaluate(model, data(x, y), 'classification', batch_size, device, amp)
     table = np.zeros((len(corruptions), len(severities)))
     bar = tqdm(total=table.size, desc='corruption accuracy', disable=not progress)
     if cifar_c is None:
