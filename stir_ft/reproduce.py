@@ -38,9 +38,9 @@ class VitCost:
         "FLOPs of one inversion step of one image, summed over `layers`."
         return INVERSION_FACTOR * sum(self.to_layer(l) for l in layers)
 
-def vit_cost(name: str, img_size: int) -> VitCost:
-    "The `VitCost` of model `name` (a timm ViT or a `TINY_CONFIGS` name) at `img_size`, read from the built model's shapes."
-    with torch.device('meta'): m = create_vit(name, num_classes=10, img_size=img_size)
+def vit_cost(name: str, img_size: int, **overrides) -> VitCost:
+    "The `VitCost` of model `name` (a timm ViT or a `TINY_CONFIGS` name, with `create_vit`'s `overrides`) at `img_size`, read from the built model's shapes."
+    with torch.device('meta'): m = create_vit(name, num_classes=10, img_size=img_size, **overrides)
     v = m.model if hasattr(m, 'model') else m
     d, p = v.embed_dim, v.patch_embed.patch_size[0]
     n_patch = v.patch_embed.num_patches
@@ -68,7 +68,7 @@ class Part:
 SECTION_NOTEBOOKS = {
     '20': ('nbs/20_finetuning_task.ipynb', 'Sec. 4.1: the finetuning task (Fig. 1)'),
     '22': ('nbs/22_invariance_flow.ipynb', 'Sec. 4.3: invariance flow (Fig. 4)'),
-    'benchmark': ('benchmarks/stir_speed.py', 'speed of the four metrics at paper settings (ViT-B/32, |X| = 500, 50 steps, 3 seeds)'),
+    'benchmark': ('benchmarks/stir_speed.py', 'speed of the four metrics (gpu: paper settings, ViT-B/32, 500 images, 50 steps, 3 seeds)'),
     '21': ('nbs/21_pretraining_data.ipynb', 'Sec. 4.2: the pretraining data (Figs. 2, 3)'),
     '23': ('nbs/23_dynamics.ipynb', 'Sec. 4.4: dynamics and robustness (Fig. 5)'),
     '30': ('nbs/30_invariance_transfer.ipynb', 'companion: invariance transfer on Transforms-2D'),
@@ -148,9 +148,11 @@ def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None
             fl, stp = pre[0] + 2 * sum(v[0] for v in ft.values()) + inv(2 * K + 4 * K), pre[1] + 2 * sum(v[1] for v in ft.values())
         elif part == '22': fl, stp = 0.0, 0          # the same runs as 20 (stored); the control reuses the cached inversions
         elif part == 'benchmark':    # stir_speed --scale paper --fp32-seeds 1 --no-cache-check: the analysis, then 1 seed twice more (bf16, fp32 ~2x)
-            b = vit_cost('vit_base_patch32_224', 224)
-            fl = (2 * 3 + 2 * 3) * 500 * 50 * b.inversion_step(range(b.depth + 1)) if name in ('gpu', 'offline', 'paper') else \
-                 (2 * 3 + 2 * 3) * 24 * 10 * vit_cost('tiny', 32).inversion_step(range(13))
+            if name in ('gpu', 'offline', 'paper'):
+                b = vit_cost('vit_base_patch32_224', 224)
+                fl = (2 * 3 + 2 * 3) * 500 * 50 * b.inversion_step(range(b.depth + 1))
+            else:                    # a rehearsal on the CPU: its 12-block width-192 ViT, 8 images, 3 steps, 1 seed, twice (+ plain)
+                fl = 2 * 2 * 8 * 3 * vit_cost('tiny', 32, depth=12, embed_dim=192, num_heads=3, patch_size=4).inversion_step(range(13))
         elif part == '21':            # per dataset: 2 new starting points (pretrained on the other dataset, scratch), 2 finetunings each
             k = len(section_settings('21', name)['seeds'] or st['seeds'])
             other = {'cifar10': 'cifar100', 'cifar100': 'cifar10'}
@@ -173,7 +175,9 @@ def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None
         secs = fl / (PEAK_BF16.get(device, 1e12) * efficiency)
         out.append(Part(part, what, path, 'script' if part == 'benchmark' else 'notebook', 1 if part in PRIORITY[:3] else 2,
                         fl, stp, max(secs, stp * step_floor) + 15.0,          # + 15 s: starting Python, building models, data
-                        ['--scale', 'paper' if name in ('gpu', 'offline', 'paper') else 'cpu', '--fp32-seeds', '1', '--no-cache-check']
+                        (['--scale', 'paper', '--fp32-seeds', '1', '--no-cache-check'] if name in ('gpu', 'offline', 'paper') else
+                         ['--scale', 'cpu', '--images', '8', '--iters', '3', '--seeds', '1', '--no-fp32-check', '--no-cache-check',
+                          '--plain-cells', '1', '--reference-cells', '0'])   # CPU: a rehearsal of the plumbing
                         if part == 'benchmark' else []))
     return out
 
@@ -181,12 +185,11 @@ def _companion_cost(part: str, s: dict) -> tuple[float, int]:
     "FLOPs and optimizer steps of notebook 30 (transfer settings of the scale) or 31 (its own settings: see the notebook)."
     if part == '30':
         t = s['transfer']; fl = stp = 0
-        for arch, kw in t['archs'].items():
-            c = vit_cost('tiny', t['size']) if not kw else None
-            c = c or VitCost(*_small_vit(t['size'], kw))
+        for arch, kw in t['archs'].items():                  # the notebook's models: create_vit('tiny', **kw)
+            c = vit_cost('tiny', t['size'], **kw)
             for n in t['n_pretrain']:
                 fl += 2 * TRAIN_FACTOR * n * t['epochs'] * c.forward; stp += 2 * math.ceil(n / t['batch_size']) * t['epochs']
-        c = VitCost(*_small_vit(t['size'], list(t['archs'].values())[-1]))
+        c = vit_cost('tiny', t['size'], **list(t['archs'].values())[-1])
         fl += t['nested_k'] * TRAIN_FACTOR * t['n_pretrain'][-1] * t['epochs'] * c.forward
         stp += t['nested_k'] * math.ceil(t['n_pretrain'][-1] / t['batch_size']) * t['epochs']
         fl += 2 * len(t['stir_seeds']) * t['stir_n'] * t['stir_iters'] * c.inversion_step(range(c.depth + 1))
@@ -198,12 +201,6 @@ def _companion_cost(part: str, s: dict) -> tuple[float, int]:
     fl = TRAIN_FACTOR * c.forward * (t['n_pretrain'] * t['pretrain_epochs'] + runs * t['n_train'] * t['epochs'])
     fl += 7 * len(t['seeds']) * t['n_images'] * t['iters'] * c.inversion_step(range(c.depth + 1))   # pretrained + 6 finetuned
     return fl, math.ceil(t['n_pretrain'] / t['batch_size']) * t['pretrain_epochs'] + 6 * math.ceil(t['n_train'] / t['batch_size']) * t['epochs']
-
-def _small_vit(size: int, kw: dict) -> tuple:
-    "embed, block FLOPs and depth of notebook 30's small ViTs (patch 4, width 192 unless given)."
-    d, depth, p = kw.get('embed_dim', 192), kw.get('depth', 4), kw.get('patch_size', 4)
-    n = (size // p) ** 2; N = n + 1
-    return 2 * n * 3 * p * p * d, 2 * N * (4 * d * d + 8 * d * d) + 4 * N * N * d, depth
 
 def windows(parts: list[Part], window_s: float = 480) -> list[list[Part]]:
     "Parts packed in order into windows of `window_s` seconds (a part never split; the first window holds the first parts)."
@@ -405,7 +402,7 @@ def _run_part(part: Part, repo: Path, out: Path, env: dict, deadline: float, har
     "Run one part in a child process until it ends or the hard deadline passes; its status."
     log = out/'logs'/f'{part.name}.log'; log.parent.mkdir(parents=True, exist_ok=True)
     if part.kind == 'script':
-        target = out/'benchmarks'/f"{Path(part.path).stem}_{_device_kind(_device_name()).lower()}.txt"
+        target = out/'benchmarks'/f"{Path(part.path).stem}_{env['STIR_FT_SCALE']}_{_device_kind(_device_name()).lower()}.txt"
         cmd = [sys.executable, str(repo/part.path), *part.args]
     else:
         target = out/'notebooks'/Path(part.path).name
@@ -425,7 +422,9 @@ def _run_part(part: Part, repo: Path, out: Path, env: dict, deadline: float, har
     if part.kind == 'script' and rc == 0: atomic_write(target, lambda t: Path(t).write_text(f"# {' '.join(cmd[1:])}\n" + text))
     status = {0: 'done', 3: 'budget'}.get(rc, 'stopped at the budget' if rc is None else 'error')
     res = dict(status=status, seconds=time.time() - t0, output=str(target.relative_to(out)) if target.exists() else None)
-    if status == 'error': res['error'] = text.strip().splitlines()[-1][:300] if text.strip() else f'exit status {rc}'
+    if status == 'error':
+        why = f'killed by signal {-rc}' if rc < 0 else f'exit status {rc}'
+        res['error'] = why + (f"; the log ends: {text.strip().splitlines()[-1][:300]}" if text.strip() else '')
     return res
 
 def reproduce(scale: str = 'gpu', budget: float = 450, out: str | os.PathLike = 'reproduce_out', *, parts: list | None = None,

@@ -10,7 +10,8 @@ tmp=$(mktemp -d); tar xzf "$src/reproduce.tgz" -C "$tmp"
 mkdir -p stored_results && cp -r "$tmp"/stored_results/. stored_results/
 for nb in "$tmp"/notebooks/*.ipynb; do [ -e "$nb" ] && cp "$nb" nbs/; done
 for b in "$tmp"/benchmarks/*.txt; do [ -e "$b" ] && cp "$b" benchmarks/results/; done
-cp "$tmp/summary.md" stored_results/summary-gpu.md
+scale=$(python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['scale'])" "$tmp/summary.json")
+cp "$tmp/summary.md" "stored_results/summary-$scale.md"
 nbdev_clean
 git status --short stored_results nbs benchmarks/results
 echo "review the notebooks' outputs, then commit stored_results/, nbs/ and benchmarks/results/"

@@ -12,7 +12,7 @@ python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upg
 export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
 (nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null || echo "no GPU") | tee "$OUT/device.txt"
 python3 -c "import torch, timm; print('torch', torch.__version__, 'timm', timm.__version__)" | tee -a "$OUT/device.txt"
-run=${STIR_FT_WINDOW_DIR:-/tmp/reproduce_out}
+run=${STIR_FT_WINDOW_DIR:-$PWD/reproduce_out}     # in the checkout (git-ignored), so the notebooks print it as ../reproduce_out
 python3 -m stir_ft.reproduce --scale "$scale" --budget "$budget" --out $run --arrays .gpu/cifar_prefix.npz --stored stored_results 2>&1 | tee "$OUT/log.txt"
 cp $run/summary.md "$OUT/" 2>/dev/null
 tar czf "$OUT/reproduce.tgz" -C $run summary.json summary.md stored_results notebooks benchmarks logs 2>/dev/null
