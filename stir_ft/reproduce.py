@@ -302,7 +302,8 @@ def execute_notebook(path: str | os.PathLike, out: str | os.PathLike | None = No
                 if cell['cell_type'] != 'code': continue
                 src = ''.join(cell['source'])
                 cell['outputs'], cell['execution_count'] = [], None
-                if '#| eval: false' in src or ('#| gpu' in src and not torch.cuda.is_available()): continue
+                flags = {l.strip() for l in src.splitlines() if l.startswith('#|')}            # directive lines only
+                if '#| eval: false' in flags or ('#| gpu' in flags and not torch.cuda.is_available()): continue
                 if deadline is not None and time.time() > deadline:
                     status, error = 'budget', f'time budget used up before cell {i}'; break
                 code = '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!')))

@@ -28,7 +28,8 @@ def main(argv=None):
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
     import torch
-    skip = lambda cell: cell.cell_type == 'code' and '#| gpu' in cell.source and not torch.cuda.is_available()
+    gpu_cell = lambda src: any(l.strip() == '#| gpu' for l in src.splitlines())     # a directive line, not the text anywhere
+    skip = lambda cell: cell.cell_type == 'code' and gpu_cell(cell.source) and not torch.cuda.is_available()
     for nb_path in a.notebooks:
         nb_path = nb_path.resolve()
         t0, cwd = time.time(), os.getcwd()
