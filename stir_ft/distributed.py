@@ -151,9 +151,9 @@ def shard(items: Sequence, key: Callable | None = None, *, at: tuple[int, int] |
 # %% ../nbs/14_distributed.ipynb #f4898fa3
 class InversionUnit(NamedTuple):
     "One unit of work: invert `layer` of model `model` (0: the pretrained model, k: the k-th finetuned model) from each of `seeds`."
-    model: int
-    layer: object
-    seeds: tuple
+    model: int      # 0: the pretrained model, k: the k-th finetuned model
+    layer: object   # a layer as `read_layers` takes it
+    seeds: tuple    # its inversion seeds, inverted as one batch: all of the layer's, or one with split_seeds
 
 def inversion_units(n_finetuned: int, layers: Sequence, seeds: Sequence[int], split_seeds: bool = False) -> list[InversionUnit]:
     """Every inversion that the metrics of `n_finetuned` models against one pretrained model need: each layer of the
