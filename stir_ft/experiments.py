@@ -135,7 +135,7 @@ def config_key(config: dict) -> str:
     "The key of `config`: the first 16 hex digits of the SHA-256 of its canonical JSON."
     return hashlib.sha256(canonical_json(config).encode('ascii')).hexdigest()[:16]
 
-# %% ../nbs/11_experiments.ipynb #8126443d
+# %% ../nbs/11_experiments.ipynb #855f7051
 _TEST_ROOT = None
 
 def results_root(root: str | os.PathLike | None = None) -> Path:
@@ -157,6 +157,7 @@ def _damage(d: Path) -> tuple[Path, str] | None:
         if name == 'result.json' and v in ({}, [], None): return p, f'an empty result {json.dumps(v)}'
     return None
 
+# %% ../nbs/11_experiments.ipynb #87498056
 def stored_roots(stored: str | os.PathLike | Sequence | None = None) -> list[Path]:
     """Read-only results folders a store also reads: `stored` (a path or a list), else `$STIR_FT_STORED` (paths separated
     by `os.pathsep`), else the repository's `stored_results/` seen from the working folder; none under IN_TEST."""
@@ -165,6 +166,7 @@ def stored_roots(stored: str | os.PathLike | Sequence | None = None) -> list[Pat
     if os.environ.get('STIR_FT_STORED'): return [Path(p).expanduser() for p in os.environ['STIR_FT_STORED'].split(os.pathsep) if p]
     return [p for p in (Path('stored_results'), Path('../stored_results')) if p.is_dir()][:1]
 
+# %% ../nbs/11_experiments.ipynb #4a4f869e
 class BudgetExhausted(RuntimeError):
     "A unit of work was not started because the time budget (`$STIR_FT_DEADLINE`) is used up; finished results stay stored."
 
@@ -181,6 +183,7 @@ def check_budget(what: str = 'this computation'):
         raise BudgetExhausted(f"unit budget used up ({cap} units of work started): {what} was not started (run the same command again to continue)")
     _UNITS_STARTED += 1
 
+# %% ../nbs/11_experiments.ipynb #1d7fb491
 class KeepOnlyCache(InversionCache):
     "An `InversionCache` that writes only the inversions of the models whose fingerprints are in `keep` (the others are used once)."
     def __init__(self, root: str | os.PathLike, keep):
@@ -189,6 +192,7 @@ class KeepOnlyCache(InversionCache):
         "Store `inv` when its model is kept; otherwise write nothing and return the path it would have had."
         return super().save(path, inv) if path.parent.name in self.keep else path
 
+# %% ../nbs/11_experiments.ipynb #77a99d18
 class ResultStore:
     """Results (JSON) under `root/<kind>/<key>/` with their configuration; counts what it computed and what it reused.
     Results missing from `root` are also read from the read-only `stored` folders (`stored_roots`): JSON brought back
@@ -365,7 +369,7 @@ def num_classes(ds) -> int:
     labels = getattr(ds, 'labels', None)
     return int(np.max(labels)) + 1 if labels is not None else int(max(int(ds[i][1]) for i in range(len(ds)))) + 1
 
-# %% ../nbs/11_experiments.ipynb #bec541ce
+# %% ../nbs/11_experiments.ipynb #a5962d2e
 def check_stir_settings(st: dict) -> dict:
     "Refuse STIR settings that would fail (or silently mislead) after hours of training: each error names the setting and the fix."
     fix = "pass stir=dict(...) with a valid value (the scale's defaults are in get_scale(name)['stir'])"
@@ -389,6 +393,7 @@ def _merge(base: dict, changes: dict | None, what: str) -> dict:
     out.update(copy.deepcopy(changes or {}))
     return out
 
+# %% ../nbs/11_experiments.ipynb #67ea5f31
 def metrics_from_dicts(ds: Sequence[dict]) -> FinetuningMetrics:
     "A `FinetuningMetrics` from `to_dict()` views (one per seed, or one for several seeds): their seeds stacked."
     ds = list(ds)
@@ -417,6 +422,7 @@ def split_seed(d: dict, k: int) -> dict:
                 self_stir_pt=[d['self_stir_pt'][k]], self_stir_ft=[d['self_stir_ft'][k]],
                 settings=dict(d['settings'], seeds=[d['settings']['seeds'][k]]))
 
+# %% ../nbs/11_experiments.ipynb #8029b48e
 class Experiment:
     "A pretrained model finetuned for `task` on `dataset` at `scale`, and the metrics between them; results in a `ResultStore`."
     def __init__(self, task: str = 'classification', dataset: str = 'cifar10', scale: str | None = None, *,
@@ -671,6 +677,7 @@ class Experiment:
         "Everything for `epoch` (default: the last): pretrain, finetune and measure what is missing; the metrics."
         return self.metrics(epoch)
 
+# %% ../nbs/11_experiments.ipynb #49c3d9b3
 def run_experiment(task: str = 'classification', dataset: str = 'cifar10', scale: str | None = None, **kwargs) -> FinetuningMetrics:
     "`Experiment(task, dataset, scale, **kwargs).run()`: the metrics of one finetuning, computed or read from the store."
     return Experiment(task, dataset, scale, **kwargs).run()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_stir.ipynb #7cc2a130
 from __future__ import annotations
-import hashlib, json, os, re, warnings
+import hashlib, json, os, re, sys, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence, NamedTuple
@@ -186,6 +186,13 @@ def _inversions(reference, x, layer, seeds, iters, step_size, pool, batch_size, 
             if cache: cache.save(paths[k], out[k])
     return out, len(todo)
 
+def _user_level() -> int:
+    "The `stacklevel` of the first frame outside this package: a warning names the user's line, not the package's internals."
+    import stir_ft
+    pkg, f, level = os.path.dirname(os.path.abspath(stir_ft.__file__)), sys._getframe(1), 1
+    while f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg + os.sep): f, level = f.f_back, level + 1
+    return level
+
 def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequence | None = None,
                 target_layers: Sequence | None = None, *, seeds: Sequence[int] = (0,), iters: int = 50,
                 step_size: float = 0.5, similarity: str | Callable = 'linear_cka', rbf_threshold: float = 1.0,
@@ -205,7 +212,7 @@ def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequ
     kernel_debiased = _similarity(similarity)
     check_n(len(x), not callable(kernel_debiased) and kernel_debiased[1], 'STIR')
     if len(x) < 10:
-        warnings.warn(f"STIR on only n = {len(x)} images: CKA from so few samples is dominated by noise (the paper uses 500)", stacklevel=2)
+        warnings.warn(f"STIR on only n = {len(x)} images: CKA from so few samples is dominated by noise (the paper uses 500)", stacklevel=_user_level())
     for m in [reference, *targets]: check_input(m, x)
     if len(set(seeds)) != len(seeds): raise ValueError(f"seeds has repeats: {seeds}")
     rl = list(default_layers(reference) if reference_layers is None else reference_layers)
