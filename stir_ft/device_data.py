@@ -68,7 +68,7 @@ class DeviceData(Dataset):
         self.device = torch.device(device)
         self.images, self.labels = images, labels.astype(np.int64)       # host copies: test_arrays, num_classes
         self.classes = None if classes is None else list(classes)
-        self.x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).contiguous().to(self.device)
+        self.x = torch.from_numpy(np.require(images, requirements=['C', 'W'])).permute(0, 3, 1, 2).contiguous().to(self.device)   # (a read-only array is copied)
         self.y = torch.from_numpy(self.labels).to(self.device)
 
     @classmethod

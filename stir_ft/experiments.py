@@ -169,6 +169,7 @@ def stored_roots(stored: str | os.PathLike | Sequence | None = None) -> list[Pat
 # %% ../nbs/11_experiments.ipynb #4a4f869e
 class BudgetExhausted(RuntimeError):
     "A unit of work was not started because the time budget (`$STIR_FT_DEADLINE`) is used up; finished results stay stored."
+    def __init__(self, message: str): super().__init__(message)
 
 _UNITS_STARTED = 0
 

@@ -30,7 +30,9 @@ class VitCost:
     block: float
     depth: int
     @property
-    def forward(self) -> float: return self.embed + self.depth * self.block
+    def forward(self) -> float:
+        "Forward FLOPs of one image through every block."
+        return self.embed + self.depth * self.block
     def to_layer(self, l: int) -> float:
         "Forward FLOPs of one image up to layer `l` (0: the patch embedding, k: after block k)."
         return self.embed + min(l, self.depth) * self.block
