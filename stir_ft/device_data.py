@@ -83,7 +83,7 @@ class DeviceData(Dataset):
     def __len__(self): return len(self.labels)
     def __getitem__(self, i):
         if not -len(self) <= i < len(self): raise IndexError(f"index {i} out of range for {len(self)} images")
-        return resize_batch(self.x[i:i + 1] if i >= 0 else self.x[i:][:1], self.size)[0].cpu(), int(self.labels[i])
+        return resize_batch(self.x[i].unsqueeze(0), self.size)[0].cpu(), int(self.labels[i])
     def __repr__(self):
         return (f"DeviceData({len(self)} images {tuple(self.images.shape[1:3])} -> {self.size} px, "
                 f"{'train (augmented)' if self.train else 'eval'}, on {self.device})")

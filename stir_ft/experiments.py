@@ -631,7 +631,8 @@ class Experiment:
     def _inversion_cache(self):
         "The store's inversion cache; at scales with `inversion_cache='pretrained'` only the pretrained model's inversions are written."
         if self.scale.get('inversion_cache', 'all') == 'all': return self.store.inversion_cache
-        return KeepOnlyCache(self.store.inversion_cache, {fingerprint(self.pretrained())})
+        if 'pt_fp' not in self._cache: self._cache['pt_fp'] = fingerprint(self.pretrained())   # (hashing ViT-B/32: once, not per epoch)
+        return KeepOnlyCache(self.store.inversion_cache, {self._cache['pt_fp']})
 
     def _per_seed(self, kind: str, config: Callable[[int], dict], other: Callable[[], nn.Module], seeds) -> FinetuningMetrics:
         "`finetuning_metrics(pretrained, other())` for the seeds missing from the store (together), stored and read per seed."

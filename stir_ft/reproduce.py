@@ -15,7 +15,7 @@ from .layers import default_layers
 from .files import save_json, atomic_write
 
 # %% auto #0
-__all__ = ['INVERSION_FACTOR', 'TRAIN_FACTOR', 'PEAK_BF16', 'SECTION_NOTEBOOKS', 'PRIORITY', 'SECTION_SETTINGS',
+__all__ = ['INVERSION_FACTOR', 'TRAIN_FACTOR', 'PEAK_BF16', 'SECTION_NOTEBOOKS', 'PRIORITY', 'SECTION_SETTINGS', 'BENCHMARK_ARGS',
            'COMPANION_FOLDERS', 'VitCost', 'vit_cost', 'Part', 'section_settings', 'plan', 'windows', 'format_plan',
            'execute_notebook', 'collect_results', 'prune_checkpoints', 'reproduce', 'main']
 
@@ -61,7 +61,6 @@ class Part:
     what: str
     path: str
     kind: str = 'notebook'              # 'notebook' or 'script'
-    window: int = 1
     flops: float = 0.0
     steps: int = 0
     seconds: float = 0.0
@@ -125,6 +124,11 @@ def _dataset_sizes(scale: dict, arrays=None) -> dict:
         out[ds] = (min(n_tr, f['n_train'] or n_tr), min(n_te, f['n_test'] or n_te))
     return out
 
+BENCHMARK_ARGS = dict(   # benchmarks/stir_speed.py: the paper-scale timing that fits window 1; on a CPU, a rehearsal of the plumbing
+    gpu=['--scale', 'paper', '--fp32-seeds', '1', '--no-cache-check'],
+    cpu=['--scale', 'cpu', '--images', '8', '--iters', '3', '--seeds', '1', '--no-fp32-check', '--no-cache-check',
+         '--plain-cells', '1', '--reference-cells', '0'])
+
 def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None = None, device: str = 'H200', efficiency: float = 0.35, step_floor: float = 0.004) -> list[Part]:
     "The parts of a `reproduce` run at `scale` in priority order (all, or `parts`), each with its FLOPs, steps and estimated seconds."
     s = get_scale(scale); name = s['name']
@@ -175,12 +179,9 @@ def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None
         elif part in ('30', '31'):
             fl, stp = _companion_cost(part, s)
         secs = fl / (PEAK_BF16.get(device, 1e12) * efficiency)
-        out.append(Part(part, what, path, 'script' if part == 'benchmark' else 'notebook', 1 if part in PRIORITY[:3] else 2,
-                        fl, stp, max(secs, stp * step_floor) + 15.0,          # + 15 s: starting Python, building models, data
-                        (['--scale', 'paper', '--fp32-seeds', '1', '--no-cache-check'] if name in ('gpu', 'offline', 'paper') else
-                         ['--scale', 'cpu', '--images', '8', '--iters', '3', '--seeds', '1', '--no-fp32-check', '--no-cache-check',
-                          '--plain-cells', '1', '--reference-cells', '0'])   # CPU: a rehearsal of the plumbing
-                        if part == 'benchmark' else []))
+        args = BENCHMARK_ARGS['gpu' if name in ('gpu', 'offline', 'paper') else 'cpu'] if part == 'benchmark' else []
+        out.append(Part(part, what, path, 'script' if part == 'benchmark' else 'notebook', fl, stp,
+                        max(secs, stp * step_floor) + 15.0, list(args)))    # + 15 s: starting Python, building models, data
     return out
 
 def _companion_cost(part: str, s: dict) -> tuple[float, int]:
