@@ -7,17 +7,17 @@ from __future__ import annotations
 import copy, difflib, hashlib, json, math, os, tempfile, textwrap, time, warnings
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import Subset
 from tqdm.auto import tqdm
 from .files import save_json
-from .data import (ArrayDataset, SHAPE_TARGETS, get_dataset, load_array_file, paper_transforms, stir_images,
+from .data import (ArrayDataset, CORRUPTIONS, SHAPE_TARGETS, get_dataset, load_array_file, paper_transforms, stir_images,
                    synthetic_shapes)
 from .models import create_vit, ReconstructionModel, TINY_CONFIGS
-from .finetune import finetune, checkpoint_path, History, TASKS, STRATEGIES
+from .finetune import finetune, checkpoint_path, History, TASKS, STRATEGIES, corruption_accuracy, CorruptionAccuracy
 from .metrics import finetuning_metrics, FinetuningMetrics, Metric
 from .layers import check_int, POOLS
 from .inversion import PRECISIONS
@@ -26,10 +26,11 @@ from .device_data import DeviceData
 
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'VERDICTS',
-           'get_scale', 'canonical_json', 'config_key', 'results_root', 'stored_roots', 'BudgetExhausted',
+           'get_scale', 'canonical_json', 'config_key', 'results_root', 'provenance', 'stored_roots', 'BudgetExhausted',
            'check_budget', 'KeepOnlyCache', 'ResultStore', 'resolve_dataset', 'find_arrays', 'make_dataset',
-           'num_classes', 'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'Experiment',
-           'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'scale_banner', 'paper_layer', 'claims_table']
+           'num_classes', 'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'TrainingRun',
+           'training_runs', 'Experiment', 'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'scale_banner',
+           'paper_layer', 'claims_table']
 
 # %% ../nbs/11_experiments.ipynb #9b781ffc
 SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
@@ -98,6 +99,11 @@ SCALES['gpu'] = dict(copy.deepcopy(SCALES['offline']),
 for _s in ('gpu', 'offline'): SCALES[_s]['pipeline'] = 'device'     # DeviceData: resize and augment on the device
 # at 224 px one inversion is 300 MB on disk: keep only the pretrained model's (reused by every finetuned model and epoch)
 for _s in ('gpu', 'offline', 'paper'): SCALES[_s]['inversion_cache'] = 'pretrained'
+# training runs: the verdicts of the section notebooks are computed per run (pretraining seed x finetuning seed)
+_TRAINING = dict(smoke=dict(pretrain_seeds=[0], finetune_seeds=[0, 1]), cpu=dict(pretrain_seeds=[0, 1], finetune_seeds=[0, 1, 2]),
+                 gpu=dict(pretrain_seeds=[0], finetune_seeds=[0]), offline=dict(pretrain_seeds=[0, 1], finetune_seeds=[0, 1, 2]),
+                 paper=dict(pretrain_seeds=[0], finetune_seeds=[0, 1, 2]))
+for _s, _t in _TRAINING.items(): SCALES[_s]['training'] = _t
 SCALES = {k: SCALES[k] for k in SCALE_NAMES}          # in the order of SCALE_NAMES
 
 def get_scale(name: str | None = None) -> dict:
@@ -156,6 +162,16 @@ def _damage(d: Path) -> tuple[Path, str] | None:
         except (json.JSONDecodeError, UnicodeDecodeError) as e: return p, f'not complete JSON: {e}'
         if name == 'result.json' and v in ({}, [], None): return p, f'an empty result {json.dumps(v)}'
     return None
+
+def provenance(seconds: float | None = None) -> dict:
+    """How a result was computed: versions, torch's thread count and the device. A different thread count or device sums in
+    another order, so a training run drawn there differs in its last bits and, through training, in its numbers."""
+    import platform, stir_ft
+    d = dict(stir_ft=stir_ft.__version__, torch=torch.__version__, numpy=np.__version__, python=platform.python_version(),
+             machine=platform.machine(), threads=torch.get_num_threads(),
+             gpu=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None)
+    if seconds is not None: d['seconds'] = round(float(seconds), 2)
+    return d
 
 # %% ../nbs/11_experiments.ipynb #87498056
 def stored_roots(stored: str | os.PathLike | Sequence | None = None) -> list[Path]:
@@ -244,10 +260,11 @@ class ResultStore:
                              f"move the folder away and recompute")
         return json.loads((d/'result.json').read_text())
 
-    def save(self, kind: str, config: dict, result) -> Path:
-        "Store `result` (JSON values) for `config`: config.json then result.json, atomically. Returns the folder."
+    def save(self, kind: str, config: dict, result, provenance: dict | None = None) -> Path:
+        "Store `result` (JSON values) for `config`: config.json, provenance.json (how it was computed), then result.json, atomically. Returns the folder."
         d = self.folder(kind, config)
         save_json(_jsonable(config), d/'config.json')
+        if provenance is not None: save_json(provenance, d/'provenance.json')
         save_json(result, d/'result.json')
         return d
 
@@ -260,8 +277,9 @@ class ResultStore:
             if self.has(kind, config):
                 self.reused.append(entry); return self.load(kind, config)
             if budget: check_budget(f"computing {kind} {entry[1]}")
+            t0 = time.time()
             result = compute()
-            self.save(kind, config, result)
+            self.save(kind, config, result, provenance(time.time() - t0))
         self.computed.append(entry)
         return self.load(kind, config)          # what a rerun will see (JSON: tuples become lists, ...)
 
@@ -394,6 +412,18 @@ def _merge(base: dict, changes: dict | None, what: str) -> dict:
     out.update(copy.deepcopy(changes or {}))
     return out
 
+def _set_seed(settings: dict, seed, what: str, given: dict | None):
+    "Put a training seed into `settings` (in place); refuse one that contradicts `given` or a source that has no seed (timm weights)."
+    if seed is None: return
+    seed = check_int(seed, f'{what}_seed', 0, 'seeds are integers like 0, 1, 2')
+    if given and 'seed' in given and given['seed'] != seed:
+        raise ValueError(f"{what}_seed={seed} contradicts {what}=dict(seed={given['seed']}): give the seed once")
+    if 'seed' not in settings:
+        if seed == 0: return                       # the one draw there is
+        raise ValueError(f"this scale's {what} source ({settings.get('source')!r}) has no seed to vary (downloaded weights are one "
+                         f"model): use {what}_seed=0 or None")
+    settings['seed'] = seed
+
 # %% ../nbs/11_experiments.ipynb #67ea5f31
 def metrics_from_dicts(ds: Sequence[dict]) -> FinetuningMetrics:
     "A `FinetuningMetrics` from `to_dict()` views (one per seed, or one for several seeds): their seeds stacked."
@@ -423,13 +453,31 @@ def split_seed(d: dict, k: int) -> dict:
                 self_stir_pt=[d['self_stir_pt'][k]], self_stir_ft=[d['self_stir_ft'][k]],
                 settings=dict(d['settings'], seeds=[d['settings']['seeds'][k]]))
 
+class TrainingRun(NamedTuple):
+    "One training run: the seed of the pretraining (the random initialisation for 'scratch') and the seed of the finetuning."
+    pretrain_seed: int
+    finetune_seed: int
+    @property
+    def label(self) -> str: return f"pt{self.pretrain_seed}/ft{self.finetune_seed}"
+
+def training_runs(scale: str | dict | None = None, pretrain_seeds: Sequence[int] | None = None,
+                  finetune_seeds: Sequence[int] | None = None) -> list[TrainingRun]:
+    "Every (pretraining seed, finetuning seed) pair of `scale`'s `training` settings (or of the seeds given): the runs a verdict rests on."
+    t = (scale if isinstance(scale, dict) else get_scale(scale))['training']
+    P = t['pretrain_seeds'] if pretrain_seeds is None else list(pretrain_seeds)
+    F = t['finetune_seeds'] if finetune_seeds is None else list(finetune_seeds)
+    if not P or not F: raise ValueError("training_runs needs at least one pretraining seed and one finetuning seed")
+    return [TrainingRun(int(p), int(f)) for p in P for f in F]
+
 # %% ../nbs/11_experiments.ipynb #8029b48e
 class Experiment:
-    "A pretrained model finetuned for `task` on `dataset` at `scale`, and the metrics between them; results in a `ResultStore`."
+    """A pretrained model finetuned for `task` on `dataset` at `scale`, and the metrics between them; results in a `ResultStore`.
+    `pretrain_seed` and `finetune_seed` draw another training run (another key): see `training_runs`."""
     def __init__(self, task: str = 'classification', dataset: str = 'cifar10', scale: str | None = None, *,
                  root: str | os.PathLike | None = None, store: ResultStore | None = None, pretrain: dict | None = None, finetune: dict | None = None,
                  stir: dict | None = None, device: str | torch.device | None = None, data_root: str | os.PathLike | None = None, download: bool | None = None, arrays: str | os.PathLike | None = None,
-                 progress: bool = True, threads: int | None = -1, stir_batch_size: int | None = None):
+                 progress: bool = True, threads: int | None = -1, stir_batch_size: int | None = None,
+                 pretrain_seed: int | None = None, finetune_seed: int | None = None):
         if task not in TASKS: raise ValueError(f"unknown task {task!r}; choose one of {TASKS}")
         self.scale = get_scale(scale)
         self.task, self.dataset = task, dataset
@@ -438,6 +486,8 @@ class Experiment:
         self.pretrain_settings = _merge(s['pretrain'], pretrain, 'pretrain')
         self.finetune_settings = _merge(s['finetune'], finetune, 'finetune')
         self.stir_settings = _merge(s['stir'], stir, 'stir')
+        _set_seed(self.pretrain_settings, pretrain_seed, 'pretrain', pretrain)
+        _set_seed(self.finetune_settings, finetune_seed, 'finetune', finetune)
         if self.finetune_settings['strategy'] not in STRATEGIES:
             raise ValueError(f"unknown strategy {self.finetune_settings['strategy']!r}; choose one of {STRATEGIES}")
         check_stir_settings(self.stir_settings)           # before any training: a typo here must not cost a finetuning run
@@ -675,6 +725,25 @@ class Experiment:
         "Store-backed `compute()` (JSON result) keyed by this experiment's configuration plus `extra` settings, as kind `name`."
         with torch_threads(self.threads): return self.store.get_or_compute(name, dict(self.config, extra=extra), compute)
 
+    def corruption_accuracy(self, epoch: int | None = None, corruptions: Sequence[str] = CORRUPTIONS, severities: Sequence[int] = (1, 2, 3, 4, 5),
+                            n: int = 1000, seed: int = 0, cifar_c: str | os.PathLike | None = None) -> CorruptionAccuracy:
+        """Accuracy of the checkpoint of `epoch` on corrupted test images, stored with the experiment: read from the official
+        CIFAR-C files in `cifar_c` (at paper scale: `$STIR_FT_DATA`/CIFAR-10-C or CIFAR-100-C), else generated from the test images."""
+        e, kw = self._epoch(epoch), dict(corruptions=list(corruptions), severities=[int(s) for s in severities], n=int(n), seed=int(seed))
+        def compute():
+            if cifar_c is None and self.scale['name'] != 'paper':
+                x, y = self.test_arrays(); src = dict(images=x, labels=y)
+            else:
+                folder = {'cifar10': 'CIFAR-10-C', 'cifar100': 'CIFAR-100-C'}.get(self.dataset, self.dataset)
+                src = dict(cifar_c=cifar_c or Path(os.environ.get('STIR_FT_DATA') or 'data')/folder)
+            resize = dict(size=self.img_size) if self.scale.get('pipeline') == 'device' else dict(transform=self.eval_transform)
+            ca = corruption_accuracy(self.finetuned(e), **src, **kw, **resize, device=self.device, progress=False)
+            d = ca.to_dict(); d['clean'] = None if np.isnan(ca.clean) else ca.clean        # JSON has no NaN
+            return d
+        d = self.cached('corruption_accuracy', compute, epoch=e, **kw)
+        return CorruptionAccuracy(np.asarray(d['accuracy']), d['corruptions'], d['severities'],
+                                  np.nan if d['clean'] is None else d['clean'], d['n'], d['source'])
+
     def run(self, epoch: int | None = None) -> FinetuningMetrics:
         "Everything for `epoch` (default: the last): pretrain, finetune and measure what is missing; the metrics."
         return self.metrics(epoch)
@@ -689,12 +758,15 @@ _RECIPE_KEYS = ('n_train', 'n_test', 'epochs', 'optimizer', 'lr', 'weight_decay'
 
 class PretrainedOn(Experiment):
     "An `Experiment` whose pretrained model is `source`: 'scale' (the scale's own), 'scratch' (random init) or a dataset name (pretrained here)."
-    def __init__(self, source: str, task: str = 'classification', dataset: str = 'cifar10', scale: str | None = None, **kwargs):
-        self.source = source
-        super().__init__(task, dataset, scale, **kwargs)
-        if source == 'scratch': self.pretrain_settings = dict(source='scratch', seed=self.recipe['seed'])
-        elif source != 'scale':                     # an unknown dataset fails in resolve_dataset
-            self.pretrain_settings = dict(self.recipe, source=f'dataset:{source}', data=resolve_dataset(source, self.scale))
+    def __init__(self, source: str, task: str = 'classification', dataset: str = 'cifar10', scale: str | None = None, *,
+                 pretrain: dict | None = None, pretrain_seed: int | None = None, **kwargs):
+        self.source, own = source, source == 'scale'
+        super().__init__(task, dataset, scale, pretrain=pretrain if own else None, pretrain_seed=pretrain_seed if own else None, **kwargs)
+        if not own:                                # `pretrain` changes the recipe below (e.g. its seed); an unknown dataset fails in resolve_dataset
+            recipe = _merge(self.recipe, pretrain, 'pretraining recipe')
+            _set_seed(recipe, pretrain_seed, 'pretrain', pretrain)
+            self.pretrain_settings = (dict(source='scratch', seed=recipe['seed']) if source == 'scratch' else
+                                      dict(recipe, source=f'dataset:{source}', data=resolve_dataset(source, self.scale)))
 
     @property
     def recipe(self) -> dict:

@@ -23,8 +23,8 @@ from .data import ArrayDataset, CORRUPTIONS, corrupt, load_cifar_c
 from .device_data import DeviceData
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'TASKS', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr', 'evaluate', 'History',
-           'checkpoint_path', 'data_fingerprint', 'finetune', 'CorruptionAccuracy', 'corruption_accuracy']
+__all__ = ['STRATEGIES', 'TASKS', 'FINGERPRINT_VERSION', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr', 'evaluate',
+           'History', 'checkpoint_path', 'data_fingerprint', 'finetune', 'CorruptionAccuracy', 'corruption_accuracy']
 
 # %% ../nbs/08_finetune.ipynb #b141dc95
 STRATEGIES = ('full', 'linear', 'surgical', 'scratch')
@@ -166,16 +166,18 @@ def _optimizer(name, params, lr, momentum, weight_decay):
     if name == 'adamw': return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     raise ValueError(f"unknown optimizer {name!r}; choose 'sgd' (the paper's) or 'adamw'")
 
+FINGERPRINT_VERSION = 2        # recorded in a checkpoint folder: model and data fingerprints of older versions are not comparable
+
 def data_fingerprint(data) -> str:
-    "Content hash of a training set from its length and 8 of its items (the first, the last, 6 drawn with a fixed seed), read under fixed seeds; the same data wrapped differently has the same fingerprint."
+    """Content hash of a training set: every item (image and label) as the model is served it, read under fixed seeds (random
+    augmentations give the same items every time). The same data wrapped differently has the same fingerprint."""
     if isinstance(data, DataLoader): data = data.dataset
     h = hashlib.sha256(f'{len(data)}'.encode())
-    idx = sorted({0, len(data) - 1, *np.random.default_rng(0).integers(0, len(data), 6).tolist()})
     with torch.random.fork_rng(devices=[]):
         state = random.getstate()
         try:
-            torch.manual_seed(0); random.seed(0)           # random augmentations give the same items every time
-            for i in idx:
+            torch.manual_seed(0); random.seed(0)
+            for i in range(len(data)):
                 for v in data[i]: h.update(fingerprint(torch.as_tensor(v)).encode())
         finally: random.setstate(state)
     return h.hexdigest()[:20]
@@ -196,16 +198,19 @@ def _resume(checkpoint_dir, config, model, opt, owner: dict | None = None):
         try: old = json.loads(cfg_file.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise RuntimeError(f"checkpoint file {cfg_file} is damaged ({e}): delete {d} to start the run again") from None
+        if owner and old.get('fingerprint_version') != owner.get('fingerprint_version'):   # fingerprints made another way
+            old = {k: v for k, v in old.items() if k not in owner}
         diff = {k: (old.get(k), v) for k, v in config.items() if old.get(k) != v}
         diff.update({k: (old[k], v) for k, v in owner.items() if k in old and old[k] != v})
         if diff: raise ValueError(f"{d} holds a run with other settings ({', '.join(f'{k}: {a!r} there, {b!r} now' for k, (a, b) in diff.items())}); "
                                   "finish it with the same model, data and settings, or use another checkpoint_dir")
         unknown = [k for k in owner if k not in old]
         if unknown and (d/'resume.pt').exists():
-            warnings.warn(f"{d} was written by an older stir_ft that did not record the {' and '.join(unknown)}: resuming it unchecked", stacklevel=3)
+            warnings.warn(f"{d} was written by an older stir_ft that did not record the {' and '.join(k for k in unknown if k != 'fingerprint_version')} "
+                          "(or recorded them another way): resuming it unchecked", stacklevel=3)
     else: save_json(dict(config, **owner), cfg_file)
     if not (d/'resume.pt').exists(): return 0, []
-    state = _load_checkpoint(d/'resume.pt', weights_only=False)
+    state = _load_checkpoint(d/'resume.pt', weights_only=True)       # tensors, numbers, strings: no code runs from the file
     if not (isinstance(state, dict) and {'epoch', 'optimizer', 'history'} <= set(state)):
         raise RuntimeError(f"checkpoint file {d/'resume.pt'} is damaged (not a resume record): delete {d} to start the run again")
     model.load_state_dict(_load_checkpoint(checkpoint_path(d, state['epoch']), weights_only=True))
@@ -245,7 +250,8 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
     config = dict(task=task, strategy=strategy, blocks=blocks, optimizer=optimizer, lr=lr, momentum=momentum,
                   weight_decay=weight_decay, warmup=warmup, clip=clip, batch_size=batch_size, seed=seed, epochs=epochs,
                   n_train=len(train_data), groups=groups)
-    owner = dict(model_fingerprint=fingerprint(model), data_fingerprint=data_fingerprint(train_data)) if checkpoint_dir is not None else {}
+    owner = (dict(fingerprint_version=FINGERPRINT_VERSION, model_fingerprint=fingerprint(model), data_fingerprint=data_fingerprint(train_data))
+             if checkpoint_dir is not None else {})
     flags, was_training = [(p, p.requires_grad) for p in model.parameters()], model.training
     try:
         apply_strategy(model, strategy, blocks, seed)

@@ -19,8 +19,8 @@ from .inversion import invert, frozen, start_noise, resolve_precision, Inversion
 from .files import save_torch, clean_orphans
 
 # %% auto #0
-__all__ = ['SIMILARITIES', 'StirMatrix', 'module_attributes', 'fingerprint', 'InversionCache', 'as_cache', 'stir_matrix',
-           'StirValue', 'stir']
+__all__ = ['SIMILARITIES', 'CACHE_VERSION', 'StirMatrix', 'module_attributes', 'fingerprint', 'InversionCache', 'as_cache',
+           'stir_matrix', 'StirValue', 'stir']
 
 # %% ../nbs/03_stir.ipynb #73d91b76
 SIMILARITIES = {'linear_cka': ('linear', False), 'debiased_linear_cka': ('linear', True),
@@ -99,17 +99,24 @@ def module_attributes(m: nn.Module) -> dict:
     "The plain attributes of one module (numbers, strings, bools, None, tuples of them) that can change what it computes: its `__dict__` without private entries (parameters, buffers, submodules, hooks) and `training` (measurements run in eval mode)."
     return {k: v for k, v in sorted(vars(m).items()) if not k.startswith('_') and k != 'training' and _plain(v)}
 
+def _tensor_attributes(m: nn.Module) -> dict:
+    "Tensors held as plain attributes of one module (not parameters or buffers): e.g. a mask or a mean set by hand."
+    return {k: v for k, v in sorted(vars(m).items()) if not k.startswith('_') and isinstance(v, Tensor)}
+
 def fingerprint(obj) -> str:
-    "Content hash (20 hex digits) of a tensor (values, shape, dtype) or a model (structure, plain attributes of every submodule, parameters, buffers)."
+    "Content hash (20 hex digits) of a tensor (values, shape, dtype) or a model (structure, plain and tensor attributes of every submodule, parameters, all buffers)."
     h = hashlib.sha256()
-    if isinstance(obj, Tensor):
-        h.update(f'tensor {tuple(obj.shape)} {obj.dtype}'.encode()); h.update(_tensor_bytes(obj))
+    def put(name, t): h.update(f'{name} {tuple(t.shape)} {t.dtype}'.encode()); h.update(_tensor_bytes(t))
+    if isinstance(obj, Tensor): put('tensor', obj)
     elif isinstance(obj, nn.Module):
         h.update(repr(obj).encode())
         for name, m in obj.named_modules():      # e.g. a ViT's global_pool, an attention's scale: not in repr, not in state_dict
             h.update(f'{name}:{type(m).__module__}.{type(m).__qualname__}:{module_attributes(m)!r};'.encode())
-        for k, v in obj.state_dict().items():
-            h.update(f'{k} {tuple(v.shape)} {v.dtype}'.encode()); h.update(_tensor_bytes(v))
+            for k, v in _tensor_attributes(m).items(): put(f'{name}.{k} (attribute)', v)
+        for k, v in obj.state_dict().items(): put(k, v)
+        persistent = set(obj.state_dict())
+        for k, v in obj.named_buffers():         # non-persistent buffers (persistent=False) are not in the state_dict
+            if k not in persistent: put(f'{k} (buffer)', v)
     else: raise TypeError(f"fingerprint takes a tensor or an nn.Module, got {type(obj).__name__}")
     return h.hexdigest()[:20]
 
@@ -131,15 +138,17 @@ def _read_inversion(path: Path, shape) -> Inversion:
     if not (torch.isfinite(x).all() and torch.isfinite(loss).all() and x.min() >= 0 and x.max() <= 1): raise ValueError("non-finite or out-of-range values")
     return Inversion(x, loss)
 
+CACHE_VERSION = 2   # part of every cache key: bump it whenever inversion or the stored format changes
+
 class InversionCache:
-    "Inverted inputs on disk, one file per (reference model, layer, seed, settings, X); `hits` and `misses` count lookups."
+    "Inverted inputs on disk, one file per (reference model, layer, seed, settings, X, `CACHE_VERSION`); `hits` and `misses` count lookups."
     def __init__(self, root: str | os.PathLike):
         self.root, self.hits, self.misses, self.damaged = Path(root), 0, 0, 0
         clean_orphans(self.root)                 # temporary files of writers that were killed
 
     def path(self, model_fp: str, x_fp: str, layer, seed: int, settings: dict) -> Path:
         "The file for one inversion: <root>/<model fingerprint>/layer<layer>_seed<seed>_<hash of settings and X>.pt"
-        key = hashlib.sha256(json.dumps(dict(settings, x=x_fp, layer=str(layer), seed=int(seed)), sort_keys=True).encode()).hexdigest()[:16]
+        key = hashlib.sha256(json.dumps(dict(settings, x=x_fp, layer=str(layer), seed=int(seed), version=CACHE_VERSION), sort_keys=True).encode()).hexdigest()[:16]
         return self.root/model_fp/f"layer{re.sub(r'[^A-Za-z0-9]+', '-', str(layer))}_seed{int(seed)}_{key}.pt"
 
     def load(self, path: Path, shape: tuple | None = None) -> Inversion | None:
