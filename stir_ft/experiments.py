@@ -25,12 +25,11 @@ from .stir import SIMILARITIES, InversionCache, fingerprint
 from .device_data import DeviceData
 
 # %% auto #0
-__all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'VERDICTS',
-           'get_scale', 'canonical_json', 'config_key', 'results_root', 'provenance', 'stored_roots', 'BudgetExhausted',
+__all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'get_scale',
+           'canonical_json', 'config_key', 'results_root', 'provenance', 'stored_roots', 'BudgetExhausted',
            'check_budget', 'KeepOnlyCache', 'ResultStore', 'resolve_dataset', 'find_arrays', 'make_dataset',
            'num_classes', 'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'TrainingRun',
-           'training_runs', 'Experiment', 'run_experiment', 'PretrainedOn', 'verdict', 'figure_title', 'scale_banner',
-           'paper_layer', 'claims_table']
+           'training_runs', 'Experiment', 'run_experiment', 'PretrainedOn']
 
 # %% ../nbs/11_experiments.ipynb #9b781ffc
 SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
@@ -774,42 +773,3 @@ class PretrainedOn(Experiment):
         base = self.scale['pretrain'] if self.scale['name'] != 'paper' else get_scale('offline')['pretrain']
         return {k: base[k] for k in _RECIPE_KEYS}
 
-
-# %% ../nbs/11_experiments.ipynb #cf18a764
-VERDICTS = ('holds', 'does not hold', 'not testable')
-
-def verdict(ok: bool | None, why: str = '') -> str:
-    "'holds' / 'does not hold' for a test's outcome; 'not testable' (with `why`) for None."
-    if ok is None: return f"not testable{': ' + why if why else ''}"
-    return 'holds' if bool(ok) else 'does not hold'
-
-def figure_title(title: str, exp: Experiment, width: int = 110, task: bool = True) -> str:
-    "A figure's title: `title`, then what `exp.describe(task)` says (scale, model, data, STIR settings), wrapped to `width` characters."
-    return title + '\n' + textwrap.fill(exp.describe(task), width)
-
-def scale_banner(scale: str | None = None) -> str:
-    "One line for the top of a section notebook: the scale it runs at, and whether a GPU is here (and which scale suits it)."
-    s = get_scale(scale)
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
-    if gpu and s['name'] in ('smoke', 'cpu'):
-        hint = f"a GPU is here ({gpu}): set os.environ['STIR_FT_SCALE'] = 'gpu' (no network) or 'paper' before this cell for ViT-B/32"
-    elif not gpu and s['name'] not in ('smoke', 'cpu'):
-        hint = "no GPU here: this scale will be very slow on a CPU (use 'smoke' or 'cpu')"
-    else: hint = f"{'GPU: ' + gpu if gpu else 'no GPU'}"
-    return f"scale {s['name']} ({', '.join(f'{k} {v}' for k, v in s['model'].items())}); {hint}"
-
-def paper_layer(k: int, n_layers: int) -> int:
-    "The layer of a model with `n_layers` that plays the paper's layer `k` of ViT-B/32's 13 (0..12): itself at 13 layers, scaled otherwise."
-    if not 0 <= k <= 12: raise ValueError(f"the paper's ViT-B/32 has layers 0..12, got {k}")
-    if n_layers < 2: raise ValueError(f"a model needs at least 2 layers, got {n_layers}")
-    return int(round(k * (n_layers - 1) / 12))
-
-def claims_table(rows: Sequence[Sequence[str]], scale: str) -> str:
-    "A Markdown table from rows of (the paper's claim, where in the paper, quantity measured, value at `scale`, verdict)."
-    esc = lambda v: str(v).replace('|', '\\|').replace('\n', ' ')
-    out = [f"| the paper's claim | where | quantity measured | value (scale: {scale}) | verdict |", '|---|---|---|---|---|']
-    for r in rows:
-        if len(r) != 5: raise ValueError(f"a claims row has 5 fields (claim, where, quantity, value, verdict), got {len(r)}: {r!r}")
-        if not str(r[4]).startswith(VERDICTS): raise ValueError(f"verdict {r[4]!r} is not one of {VERDICTS}: make it with verdict()")
-        out.append('| ' + ' | '.join(esc(v) for v in r[:4]) + f' | **{esc(r[4])}** |')
-    return '\n'.join(out)
