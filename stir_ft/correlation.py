@@ -10,9 +10,9 @@ import numpy as np
 from scipy import stats
 
 # %% auto #0
-__all__ = ['METRICS', 'OPERATIONS', 'RANGE_KINDS', 'per_epoch_metrics', 'layer_ranges', 'range_label', 'Aggregate',
-           'layer_aggregates', 'pearson', 'pearson_columns', 'correlation_curve', 'Correlation', 'CorrelationStudy',
-           'correlation_study']
+__all__ = ['METRICS', 'OPERATIONS', 'RANGE_KINDS', 'PAPER_OPERATIONS', 'PAPER_COMBINATIONS', 'per_epoch_metrics', 'layer_ranges',
+           'range_label', 'Aggregate', 'layer_aggregates', 'pearson', 'pearson_columns', 'correlation_curve',
+           'Correlation', 'CorrelationStudy', 'correlation_study', 'paper_family', 'paper_study']
 
 # %% ../nbs/04a_correlation.ipynb #bdb03ce6
 METRICS = ('forgetting', 'learning', 'cka_divergence')
@@ -57,7 +57,7 @@ def _ragged(name):
 OPERATIONS: dict[str, Callable] = dict(
     mean=lambda a: a.mean(1), std=lambda a: a.std(1), max=lambda a: a.max(1), min=lambda a: a.min(1),
     sum=lambda a: a.sum(1), median=lambda a: np.median(a, 1), range=lambda a: np.ptp(a, 1))
-RANGE_KINDS = ('prefix_suffix', 'suffix', 'prefix', 'contiguous', 'all')
+RANGE_KINDS = ('prefix_suffix', 'first_last', 'suffix', 'prefix', 'contiguous', 'all')
 
 def layer_ranges(n_layers: int, kind: str | Sequence = 'prefix_suffix', min_layers: int = 2) -> list[tuple[int, int]]:
     "Inclusive layer ranges (start, stop) of `kind` (see RANGE_KINDS) over `n_layers` layers, at least `min_layers` long; or `kind` itself, checked."
@@ -77,6 +77,7 @@ def layer_ranges(n_layers: int, kind: str | Sequence = 'prefix_suffix', min_laye
     prefix = [(0, b) for b in range(k - 1, L)]
     kinds = dict(suffix=suffix, prefix=prefix, all=[(0, L - 1)],
                  prefix_suffix=suffix + [r for r in prefix if r not in suffix],
+                 first_last=[r for r in prefix if r[1] < L - 1] + [r for r in suffix if r[0] > 0],   # without the whole model
                  contiguous=[(a, b) for a in range(L) for b in range(a + k - 1, L)])
     if kind not in kinds: raise ValueError(f"unknown range kind {kind!r}: use one of {RANGE_KINDS} or a list of (start, stop)")
     return kinds[kind]
@@ -213,6 +214,11 @@ class CorrelationStudy:
     def best(self) -> Correlation:
         "The row with the smallest p (largest |r|)."
         return self.table[0]
+    def best_of(self, metric: str) -> Correlation:
+        "The best row among the aggregates of one metric (e.g. the best cka divergence aggregate)."
+        rows = [c for c in self.table if c.metric == metric]
+        if not rows: raise KeyError(f"no aggregate of {metric!r} in the family tried: it has {sorted({c.metric for c in self.table})}")
+        return rows[0]
     def top(self, k: int = 5) -> list:
         "The `k` best rows."
         return self.table[:k]
@@ -318,3 +324,20 @@ def correlation_study(metrics, robustness, *, ranges: str | Sequence = 'prefix_s
         if ca not in values: raise ValueError(f"the curve's aggregate {ca.label} is not in the family tried: add its range/operation/metric")
     return CorrelationStudy(table, m, alpha, ep, y, values, correlation_curve(values[ca], y, min_epochs), ca,
                             dict(metrics=names, ranges=rs, operations=ops), robustness_name, changes)
+
+# %% ../nbs/04a_correlation.ipynb #6925d50c
+PAPER_OPERATIONS = ('mean', 'std', 'min', 'max')
+PAPER_COMBINATIONS = ('learning + forgetting', 'learning - forgetting', 'learning', 'forgetting')
+
+def paper_family(metrics) -> dict[str, np.ndarray]:
+    "The five per-layer series of Appendix E.1 from per-epoch `metrics`: learning + forgetting, learning - forgetting, learning, forgetting, cka divergence."
+    a = per_epoch_metrics(metrics, METRICS)
+    l, f = a['learning'], a['forgetting']
+    return {'learning + forgetting': l + f, 'learning - forgetting': l - f, 'learning': l, 'forgetting': f,
+            'cka_divergence': a['cka_divergence']}
+
+def paper_study(metrics, robustness, **kwargs) -> CorrelationStudy:
+    "`correlation_study` over the paper's family: `paper_family` x `layer_ranges(L, 'first_last')` x `PAPER_OPERATIONS` (440 aggregates at 13 layers)."
+    bad = sorted(set(kwargs) & {'ranges', 'operations', 'metric_names'})
+    if bad: raise ValueError(f"paper_study fixes {bad} (the paper's family); use correlation_study to try another family")
+    return correlation_study(paper_family(metrics), robustness, ranges='first_last', operations=PAPER_OPERATIONS, **kwargs)
