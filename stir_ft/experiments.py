@@ -14,6 +14,8 @@ from torch import nn
 from torch.utils.data import Subset
 from tqdm.auto import tqdm
 from .files import save_json
+from .scales import (SCALE_NAMES, SCALES, get_scale, PAPER_DATASETS, DATASET_NAMES, SYNTHETIC_DATASETS, resolve_dataset,
+                            find_arrays)
 from .data import (ArrayDataset, CORRUPTIONS, SHAPE_TARGETS, get_dataset, load_array_file, paper_transforms, stir_images,
                    synthetic_shapes)
 from .models import create_vit, ReconstructionModel, TINY_CONFIGS
@@ -25,96 +27,13 @@ from .stir import SIMILARITIES, InversionCache, fingerprint
 from .device_data import DeviceData
 
 # %% auto #0
-__all__ = ['SCALE_NAMES', 'STORE_VERSION', 'SCALES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'get_scale',
-           'canonical_json', 'config_key', 'results_root', 'provenance', 'stored_roots', 'BudgetExhausted',
-           'check_budget', 'KeepOnlyCache', 'ResultStore', 'resolve_dataset', 'find_arrays', 'make_dataset',
-           'num_classes', 'check_stir_settings', 'metrics_from_dicts', 'torch_threads', 'split_seed', 'TrainingRun',
-           'training_runs', 'Experiment', 'run_experiment', 'PretrainedOn']
+__all__ = ['STORE_VERSION', 'canonical_json', 'config_key', 'results_root', 'provenance', 'stored_roots', 'BudgetExhausted',
+           'check_budget', 'KeepOnlyCache', 'ResultStore', 'make_dataset', 'num_classes', 'check_stir_settings',
+           'metrics_from_dicts', 'torch_threads', 'split_seed', 'TrainingRun', 'training_runs', 'Experiment',
+           'run_experiment', 'PretrainedOn']
 
 # %% ../nbs/11_experiments.ipynb #9b781ffc
-SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
 STORE_VERSION = 1          # part of every key: bump it when stored results stop being comparable
-_STIR = dict(n_images=500, image_seed=0, iters=50, seeds=[0, 1, 2], step_size=0.5, similarity='linear_cka',
-             pool='flatten', self_terms='computed', precision='auto')
-_RECIPE = dict(strategy='full', blocks=1, optimizer='sgd', lr=1e-3, momentum=0.9, weight_decay=1e-4, warmup=0.05, clip=1.0,
-               batch_size=128, seed=0)
-# notebook 30 (invariance transfer on Transforms-2D): its own small models, the same scale names
-_TRANSFER = dict(
-    smoke=dict(size=32, n_pretrain=(300, 600), epochs=3, n_probe=300, n_test=200, n_classes=8,
-               archs=dict(vit_d2=dict(depth=2), vit_d4=dict(depth=4)), batch_size=64, lr=2e-3,
-               nested_k=3, stir_n=24, stir_iters=10, stir_seeds=(0,)),
-    cpu=dict(size=32, n_pretrain=(2000, 4000), epochs=15, n_probe=1000, n_test=500, n_classes=10,
-             archs=dict(vit_d2=dict(depth=2), vit_d4=dict(depth=4)), batch_size=128, lr=3e-3,
-             nested_k=3, stir_n=64, stir_iters=50, stir_seeds=(0,)),
-    gpu=dict(size=32, n_pretrain=(5_000, 20_000), epochs=15, n_probe=5_000, n_test=2_000, n_classes=30,
-             archs=dict(vit_d4=dict(depth=4), vit_d8=dict(depth=8, embed_dim=192, num_heads=3)), batch_size=256, lr=1e-3,
-             nested_k=4, stir_n=500, stir_iters=50, stir_seeds=(0,)),
-    offline=dict(size=32, n_pretrain=(10_000, 40_000), epochs=30, n_probe=5_000, n_test=2_000, n_classes=30,
-             archs=dict(vit_d4=dict(depth=4), vit_d8=dict(depth=8, embed_dim=192, num_heads=3)), batch_size=256, lr=1e-3,
-             nested_k=6, stir_n=500, stir_iters=50, stir_seeds=(0, 1, 2)),
-)
-SCALES = {
-    'smoke': dict(
-        model=dict(name='tiny', img_size=32),
-        pretrain=dict(source='shapes-shape', n_train=2000, n_test=256, epochs=10, optimizer='adamw', lr=3e-3,
-                      weight_decay=0.05, momentum=0.9, warmup=0.05, clip=1.0, batch_size=64, seed=0),
-        finetune=dict(_RECIPE, epochs=3, lr=0.05, batch_size=64, n_train=1024, n_test=128),
-        stir=dict(_STIR, n_images=24, iters=10, seeds=[0]),
-        stand_ins={'cifar10': 'shapes-colour', 'cifar100': 'shapes-position'},
-        transfer=_TRANSFER['smoke']),
-    'cpu': dict(
-        model=dict(name='tiny-12', img_size=32),
-        pretrain=dict(source='transforms2d', transforms=['hue', 'brightness', 'contrast', 'grayscale', 'blur', 'noise'], classes=30,
-                      size=32, n_train=24_000, n_test=2_000, epochs=12, optimizer='adamw', lr=1e-3, weight_decay=0.05, momentum=0.9,
-                      warmup=0.05, clip=1.0, batch_size=64, seed=0),
-        finetune=dict(_RECIPE, epochs=10, lr=0.01, n_train=None, n_test=None),
-        stir=dict(_STIR, n_images=100, iters=20, seeds=[0, 1, 2]),
-        stand_ins={'cifar10': 'arrays:cifar10', 'cifar100': 'arrays:cifar100'},
-        transfer=_TRANSFER['cpu']),
-    'offline': dict(
-        model=dict(name='vit_base_patch32_224', img_size=224),
-        pretrain=dict(source='transforms2d', transforms=['scale', 'translate', 'rotate', 'hue', 'brightness', 'blur'],
-                      classes=62, size=64, n_train=50_000, n_test=2_000, epochs=20, optimizer='adamw', lr=5e-4,
-                      weight_decay=0.05, momentum=0.9, warmup=0.05, clip=1.0, batch_size=256, seed=0),
-        finetune=dict(_RECIPE, epochs=20, lr=0.01, n_train=None, n_test=1000),
-        stir=dict(_STIR),
-        stand_ins={'cifar10': 'arrays:cifar10', 'cifar100': 'arrays:cifar100'},
-        transfer=_TRANSFER['offline']),
-    'paper': dict(
-        model=dict(name='vit_base_patch32_224', img_size=224),
-        pretrain=dict(source='timm', weights=None),
-        finetune=dict(_RECIPE, epochs=100, n_train=None, n_test=1000),
-        stir=dict(_STIR),
-        stand_ins={},
-        transfer=_TRANSFER['offline']),
-}
-
-# gpu: ViT-B/32 at 224 px sized for two windows of 8 minutes on one H200 (stir_ft.reproduce estimates each part). The
-# pretraining data are the cpu scale's Transforms-2D recipe (the photometric transformations a ViT learned there; with
-# scale, translate or rotate the cpu scale's ViT stayed at chance), rendered at 64 px; the images stay on the GPU.
-SCALES['gpu'] = dict(copy.deepcopy(SCALES['offline']),
-                     pretrain=dict(SCALES['cpu']['pretrain'], size=64, n_train=30_000, epochs=8, lr=5e-4, warmup=0.1, batch_size=256),
-                     finetune=dict(SCALES['offline']['finetune'], epochs=10, n_test=None), transfer=_TRANSFER['gpu'])
-for _s in ('gpu', 'offline'): SCALES[_s]['pipeline'] = 'device'     # DeviceData: resize and augment on the device
-# at 224 px one inversion is 300 MB on disk: keep only the pretrained model's (reused by every finetuned model and epoch)
-for _s in ('gpu', 'offline', 'paper'): SCALES[_s]['inversion_cache'] = 'pretrained'
-# training runs: the verdicts of the section notebooks are computed per run (pretraining seed x finetuning seed)
-_TRAINING = dict(smoke=dict(pretrain_seeds=[0], finetune_seeds=[0, 1]), cpu=dict(pretrain_seeds=[0, 1], finetune_seeds=[0, 1, 2]),
-                 gpu=dict(pretrain_seeds=[0], finetune_seeds=[0]), offline=dict(pretrain_seeds=[0, 1], finetune_seeds=[0, 1, 2]),
-                 paper=dict(pretrain_seeds=[0], finetune_seeds=[0, 1, 2]))
-for _s, _t in _TRAINING.items(): SCALES[_s]['training'] = _t
-SCALES = {k: SCALES[k] for k in SCALE_NAMES}          # in the order of SCALE_NAMES
-
-def get_scale(name: str | None = None) -> dict:
-    "The settings of scale `name` (a copy, with its `name`): the argument, else `$STIR_FT_SCALE`, else 'smoke'."
-    src = 'the argument' if name is not None else ('$STIR_FT_SCALE' if os.environ.get('STIR_FT_SCALE') else None)
-    name = name if name is not None else os.environ.get('STIR_FT_SCALE') or 'smoke'
-    if name not in SCALES:
-        close = difflib.get_close_matches(str(name), SCALE_NAMES, n=1)
-        raise ValueError(f"unknown scale {name!r} (from {src}): choose one of {SCALE_NAMES}"
-                         + (f" (did you mean {close[0]!r}?)" if close else '')
-                         + (". Unset or fix the environment variable STIR_FT_SCALE" if src == '$STIR_FT_SCALE' else ''))
-    return dict(copy.deepcopy(SCALES[name]), name=name)
 
 # %% ../nbs/11_experiments.ipynb #29fa31a4
 def _jsonable(v, where='config'):
@@ -318,36 +237,7 @@ class ResultStore:
         return self.root/'inversions'
 
 # %% ../nbs/11_experiments.ipynb #fa24349a
-PAPER_DATASETS = ('cifar10', 'cifar100', 'pets', 'eurosat')
-DATASET_NAMES = {'cifar10': 'CIFAR-10', 'cifar100': 'CIFAR-100', 'pets': 'Oxford-IIIT Pets', 'eurosat': 'EuroSAT'}
-SYNTHETIC_DATASETS = tuple(f'shapes-{t}' for t in SHAPE_TARGETS)
 _SHAPE_SEEDS = dict(train=1, test=2, pretrain_train=3, pretrain_test=4)   # disjoint image sets per target and role
-
-def resolve_dataset(name: str, scale: str | dict | None = None) -> dict:
-    "The data spec (JSON) that plays dataset `name` at `scale`: a synthetic, array-file or torchvision dataset."
-    s = scale if isinstance(scale, dict) else get_scale(scale)
-    name = s['stand_ins'].get(name, name)
-    if name in SYNTHETIC_DATASETS: return dict(kind='shapes', target=name.split('-', 1)[1])
-    if name.startswith('arrays:'): return dict(kind='arrays', file='cifar_prefix.npz', prefix=name.split(':', 1)[1])
-    if name in PAPER_DATASETS:
-        if s['name'] == 'paper': return dict(kind='torchvision', name=name)
-        raise ValueError(f"the {s['name']} scale has no stand-in for {name!r} (it has {sorted(s['stand_ins'])}); "
-                         f"use scale 'paper' (torchvision, needs the data or a network), or a synthetic dataset {SYNTHETIC_DATASETS}")
-    raise ValueError(f"unknown dataset {name!r}: use one of {PAPER_DATASETS} (stand-ins per scale) or {SYNTHETIC_DATASETS}")
-
-_ARRAY_CANDIDATES = ('../shared/data/cifar_prefix.npz', '../../shared/data/cifar_prefix.npz', 'shared/data/cifar_prefix.npz',
-                     '/work/shared/data/cifar_prefix.npz')
-
-def find_arrays(path: str | os.PathLike | None = None) -> Path:
-    "The array file for the offline scale: `path`, else `$STIR_FT_ARRAYS`, else the first of a few usual places that exists."
-    p = path or os.environ.get('STIR_FT_ARRAYS')
-    if p is not None:
-        if not Path(p).exists(): raise FileNotFoundError(f"no array file at {p}: pass arrays= (or set $STIR_FT_ARRAYS) to an .npz file")
-        return Path(p)
-    for c in _ARRAY_CANDIDATES:
-        if Path(c).exists(): return Path(c)
-    raise FileNotFoundError(f"the offline scale reads CIFAR images from an .npz array file (cifar_prefix.npz) and found none in "
-                            f"{_ARRAY_CANDIDATES}: pass arrays='path/to/file.npz' or set $STIR_FT_ARRAYS")
 
 def _subset(ds, n, seed=0):
     if n is None or n >= len(ds): return ds

@@ -9,15 +9,16 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch
-from .experiments import SCALE_NAMES, get_scale, find_arrays, BudgetExhausted
+from .scales import SCALE_NAMES, get_scale, find_arrays, SECTION_SETTINGS, section_settings
+from .experiments import BudgetExhausted
 from .models import create_vit
 from .layers import default_layers
 from .files import save_json, atomic_write
 
 # %% auto #0
-__all__ = ['INVERSION_FACTOR', 'TRAIN_FACTOR', 'PEAK_BF16', 'SECTION_NOTEBOOKS', 'PRIORITY', 'SECTION_SETTINGS', 'BENCHMARK_ARGS',
-           'COMPANION_FOLDERS', 'VitCost', 'vit_cost', 'Part', 'section_settings', 'plan', 'windows', 'format_plan',
-           'execute_notebook', 'collect_results', 'prune_checkpoints', 'reproduce', 'main']
+__all__ = ['INVERSION_FACTOR', 'TRAIN_FACTOR', 'PEAK_BF16', 'SECTION_NOTEBOOKS', 'PRIORITY', 'BENCHMARK_ARGS',
+           'COMPANION_FOLDERS', 'VitCost', 'vit_cost', 'Part', 'plan', 'windows', 'format_plan', 'execute_notebook',
+           'collect_results', 'prune_checkpoints', 'reproduce', 'main']
 
 # %% ../nbs/15_reproduce.ipynb #ca972151
 INVERSION_FACTOR = 2.25      # forward + backward to the input of the truncated model (no weight gradients), in forwards (counted below)
@@ -76,38 +77,6 @@ SECTION_NOTEBOOKS = {
     '31': ('nbs/31_adaptive_finetuning.ipynb', 'companion: adaptive finetuning (SpotTune)'),
 }
 PRIORITY = ('20', '22', 'benchmark', '21', '23', '30', '31')
-
-# %% ../nbs/15_reproduce.ipynb #5a0634fa
-SECTION_SETTINGS = {
-    # 21: the STIR seeds of its six runs (None: the scale's). 23: epochs, datasets, learning rates (the scale's divided by each
-    # divisor), STIR seeds of the main run (CIFAR-10 at the scale's rate) and of the others, corrupted images, corruptions (None: all 15)
-    '21': dict(smoke=dict(seeds=None), cpu=dict(seeds=None), gpu=dict(seeds=[0]), offline=dict(seeds=None), paper=dict(seeds=None)),
-    '23': dict(smoke=dict(epochs=5, datasets=['cifar10'], lr_divisors=[1, 10], main_seeds=None, other_seeds=None, n_corrupt=64,
-                          corruptions=['gaussian_noise', 'contrast', 'pixelate']),
-               cpu=dict(epochs=10, datasets=['cifar10', 'cifar100'], lr_divisors=[1, 10], main_seeds=None, other_seeds=[0], n_corrupt=200, corruptions=None),
-               gpu=dict(epochs=10, datasets=['cifar10'], lr_divisors=[1], main_seeds=[0], other_seeds=[0], n_corrupt=500, corruptions=None),
-               offline=dict(epochs=20, datasets=['cifar10', 'cifar100'], lr_divisors=[1, 10], main_seeds=None, other_seeds=None, n_corrupt=500, corruptions=None),
-               paper=dict(epochs=100, datasets=['cifar10', 'cifar100'], lr_divisors=[1, 10], main_seeds=None, other_seeds=None, n_corrupt=1000, corruptions=None)),
-    # 31 (adaptive finetuning): its own models and data; no cpu scale. gpu: the cpu scale's 12-block ViT at 32 px pretrained on the
-    # Transforms-2D recipe it learned at the cpu scale (photometric; under rotate/scale/translate it stayed at chance), paper STIR settings, one seed
-    '31': dict(smoke=dict(model='tiny', size=32, data='shapes', n_pretrain=1024, n_train=512, n_test=256, pretrain_epochs=4,
-                          pretrain_lr=3e-3, epochs=4, lr=0.3, policy_lr=1.0, batch_size=32, surgical_blocks=1,
-                          n_images=16, iters=5, seeds=[0], threads=1),
-               gpu=dict(model='tiny-12', size=32, data='transforms2d', source_transforms=['hue', 'brightness', 'contrast', 'grayscale', 'blur', 'noise'], n_pretrain=30_000, n_train=5_000, n_test=1_000,
-                        pretrain_epochs=15, pretrain_lr=1e-3, epochs=10, lr=0.03, policy_lr=0.3, batch_size=128, surgical_blocks=3,
-                        n_images=500, iters=50, seeds=[0], threads=None),
-               offline=dict(model='vit_base_patch32_224', size=224, data='transforms2d', n_pretrain=30_000, n_train=5_000, n_test=1_000,
-                            pretrain_epochs=30, pretrain_lr=5e-4, epochs=10, lr=0.03, policy_lr=0.3, batch_size=128, surgical_blocks=3,
-                            n_images=500, iters=50, seeds=[0, 1, 2], threads=None)),
-}
-
-def section_settings(section: str, scale: str | None = None) -> dict:
-    "The settings notebook `section` ('21', '23', '31') uses at `scale` (default: `$STIR_FT_SCALE`, else smoke); a copy."
-    if section not in SECTION_SETTINGS: raise ValueError(f"no section settings for {section!r}: {sorted(SECTION_SETTINGS)}")
-    name = get_scale(scale)['name']
-    if name not in SECTION_SETTINGS[section]:
-        raise ValueError(f"notebook {section} has no {name!r} scale: choose one of {list(SECTION_SETTINGS[section])} (STIR_FT_SCALE)")
-    return json.loads(json.dumps(SECTION_SETTINGS[section][name]))
 
 # %% ../nbs/15_reproduce.ipynb #10d8d636
 def _dataset_sizes(scale: dict, arrays=None) -> dict:
