@@ -14,7 +14,7 @@ from .experiments import get_scale
 
 # %% auto #0
 __all__ = ['VERDICTS', 'verdict', 'ChanceTest', 'above_chance', 'Claim', 'tally', 'tally_line', 'claims_table', 'figure_title',
-           'scale_banner', 'paper_layer']
+           'scale_banner', 'paper_layer', 'over_runs', 'plot_over_runs', 'mark_pooled']
 
 # %% ../nbs/11c_claims.ipynb #c1a10011
 VERDICTS = ('holds', 'mixed', 'does not hold', 'not testable', 'context')
@@ -96,6 +96,23 @@ class Claim:
         left = len(self.holds) - self.n
         return f"{self.k} of {self.n}" + (f" ({left} run{'s' * (left > 1)} left out: {self.why})" if left else '')
 
+    @classmethod
+    def over_runs(cls, claim: str, where: str, quantity: str, value, test, runs: int, usable: Sequence[bool] | None = None,
+                  why: str = '', fmt: str = '.3f', n_layers: int | None = None, pooled_last: bool = False) -> Claim:
+        """The row for `runs` training runs: `value(k, n)` is the quantity in run k computed on the first n layers (of `n_layers`),
+        `test(v)` whether the claim holds; runs not `usable` (e.g. at chance) are left out. With `pooled_last` the quantity
+        involves the last (pooled) layer, and the row is computed again on the first `n_layers - 1` (`without_12`)."""
+        usable = [True] * runs if usable is None else [bool(u) for u in usable]
+        def make(n):
+            vals = [float(value(k, n)) for k in range(runs)]
+            holds = [bool(test(v)) if u and np.isfinite(v) else None for v, u in zip(vals, usable)]
+            return cls(claim, where, quantity, vals, holds, fmt, why)
+        row = make(n_layers)
+        if pooled_last:
+            if n_layers is None: raise ValueError("pooled_last needs n_layers: the row is computed again without the last layer")
+            row.without_12 = make(n_layers - 1)
+        return row
+
 # %% ../nbs/11c_claims.ipynb #c1a10041
 def tally(rows: Sequence[Claim], without_12: bool = False) -> dict:
     "How many claims hold, are mixed, do not hold, are not testable (context rows apart); on layers 0-11 where a row has that variant."
@@ -154,3 +171,25 @@ def paper_layer(k: int, n_layers: int) -> int:
     if not 0 <= k <= 12: raise ValueError(f"the paper's ViT-B/32 has layers 0..12, got {k}")
     if n_layers < 2: raise ValueError(f"a model needs at least 2 layers, got {n_layers}")
     return int(round(k * (n_layers - 1) / 12))
+
+# %% ../nbs/11c_claims.ipynb #c1a10061
+def over_runs(ms: Sequence, name: str) -> tuple[np.ndarray, np.ndarray]:
+    "Metric `name` of `FinetuningMetrics` `ms` (one per training run): per-run means over STIR seeds and their std, each (runs, ...)."
+    if not len(ms): raise ValueError("no runs: pass one FinetuningMetrics per training run")
+    v = [getattr(m, name) for m in ms]
+    if isinstance(v[0], np.ndarray): return np.stack(v).astype(float), np.zeros((len(v), *v[0].shape))   # cka divergence: no seeds
+    return np.stack([x.mean for x in v]), np.stack([x.std for x in v])
+
+def plot_over_runs(ax, xs, means: np.ndarray, stds: np.ndarray | None = None, color: str = 'C0', fmt: str = 'o-',
+                   label: str | None = None, alpha: float = 0.18):
+    "Mean over runs (`means`: (runs, points)), a band of +- one std over runs, error bars of the mean STIR-seed std (`stds`)."
+    means = np.asarray(means, float); mu = means.mean(0)
+    if len(means) > 1:
+        sd = means.std(0, ddof=1); ax.fill_between(xs, mu - sd, mu + sd, color=color, alpha=alpha, lw=0)
+    yerr = None if stds is None or not np.any(stds) else np.asarray(stds, float).mean(0)
+    return ax.errorbar(xs, mu, yerr=yerr, fmt=fmt, ms=3, capsize=2, color=color, label=label, lw=1.2)
+
+def mark_pooled(ax, n_layers: int, label: bool = True):
+    "Shade the last layer (the pooled, normalised CLS vector: another kind of representation than layers 0..n-2)."
+    ax.axvspan(n_layers - 1.5, n_layers - 0.5, color='0.9', zorder=0, lw=0)
+    if label: ax.text(n_layers - 1, 1.0, 'pooled', transform=ax.get_xaxis_transform(), ha='center', va='bottom', fontsize=6, color='0.4')
