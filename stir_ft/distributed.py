@@ -268,7 +268,7 @@ def run_experiments(experiments: Sequence, epochs: Sequence[int] | None = None) 
     experiments]`), read back from the stores; the other ranks return None. Three sharded rounds, each ending in a
     barrier: the distinct pretrained models, the distinct finetuning runs, one measurement per (experiment, epoch). The
     results stores must be on storage every rank sees; their per-entry locks keep two ranks from computing one entry."""
-    from stir_ft.experiments import config_key       # here, not at the top: measuring needs none of the experiment machinery
+    from stir_ft.store import config_key       # here, not at the top: measuring needs none of the experiment machinery
     exps = list(experiments)
     for root in sorted({str(e.store.root) for e in exps}): check_shared(root, 'results store')
     _each_once(exps, lambda e: config_key(e.pretrain_config), lambda e: e.pretrained())
