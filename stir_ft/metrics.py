@@ -16,7 +16,8 @@ from .inversion import frozen
 from .stir import stir_matrix, _similarity, InversionCache
 
 # %% auto #0
-__all__ = ['Metric', 'FinetuningMetrics', 'finetuning_metrics', 'forgetting', 'learning', 'invariance_flow', 'cka_divergence']
+__all__ = ['Metric', 'FinetuningMetrics', 'finetuning_metrics', 'forgetting', 'learning', 'invariance_flow', 'cka_divergence',
+           'FlowDecomposition', 'flow_decomposition', 'plot_flow_decomposition']
 
 # %% ../nbs/04_metrics.ipynb #08e047bb
 class Metric(NamedTuple):
@@ -50,6 +51,16 @@ class FinetuningMetrics:
     stir_from_pt: list = field(default_factory=list, repr=False)   # StirMatrix of [pt, ft] against pt's inversions
     stir_from_ft: list = field(default_factory=list, repr=False)   # StirMatrix of [ft, pt] against ft's inversions
     settings: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        "A short per-layer table: forgetting and learning (mean +- std over seeds) and cka divergence."
+        s = self.settings; k = len(s.get('seeds', [])) or len(self.forgetting.values)
+        head = (f"FinetuningMetrics({len(self.layers)} layers, {k} STIR seed{'s' * (k != 1)}, |X| = {s.get('n_images', '?')}, "
+                f"{s.get('iters', '?')} steps, self terms {s.get('self_terms', '?')})")
+        pm = lambda m, i: f"{m.mean[i]:6.3f} ± {m.std[i]:.3f}"
+        rows = [f"{'layer':>8s}  {'forgetting':>14s}  {'learning':>14s}  {'cka div.':>8s}"]
+        rows += [f"{str(l):>8s}  {pm(self.forgetting, i)}  {pm(self.learning, i)}  {self.cka_divergence[i]:8.3f}" for i, l in enumerate(self.layers)]
+        return '\n'.join([head, *rows, "(.invariance_flow: the (layers x layers) flow matrix; .plot(), .save(path), .to_dict())"])
 
     @property
     def inversions(self) -> dict:
@@ -171,3 +182,58 @@ def cka_divergence(pretrained: nn.Module, finetuned: nn.Module, x: Tensor, layer
         gp = unit_grams(read_layers(pretrained, x, layers, pool), kernel, rbf_threshold, debiased, 'pretrained')
         gf = unit_grams(read_layers(finetuned, x.to(model_device(finetuned)), layers, pool), kernel, rbf_threshold, debiased, 'finetuned')
     return 1 - (gp * gf.to(gp.device)).sum(1).cpu().numpy()
+
+# %% ../nbs/04_metrics.ipynb #4b3f8cf8
+class FlowDecomposition(NamedTuple):
+    "The invariance flow split into its three terms, per seed: `flow` = `unchanged` + `forgetting`[:, :, None] + `migration`."
+    layers: list
+    flow: np.ndarray            # IF(i, j) of (pt, ft), (seeds, L, L)
+    unchanged: np.ndarray       # IF_u(i, j): the flow of pt against itself, (seeds, L, L)
+    forgetting: np.ndarray      # forgetting(i), (seeds, L)
+    migration: np.ndarray       # D(i, j) = STIR(ft[j] | pt[i]) - STIR(pt[j] | pt[i]), (seeds, L, L)
+
+    def mean(self, name: str) -> np.ndarray:
+        "The mean over seeds of one term: 'flow', 'unchanged', 'forgetting' (broadcast to (L, L)) or 'migration'."
+        v = getattr(self, name).mean(0)
+        return np.broadcast_to(v[:, None], (len(v), len(v))).copy() if name == 'forgetting' else v
+
+def flow_decomposition(finetuned: FinetuningMetrics, control: FinetuningMetrics) -> FlowDecomposition:
+    "Split the flow of (pt, ft) into the unchanged model's flow, forgetting(i) and migration D(i, j); `control` is pt against itself."
+    if list(finetuned.layers) != list(control.layers):
+        raise ValueError(f"the two results cover different layers ({finetuned.layers} and {control.layers}): measure both on the same layers")
+    s1, s2 = finetuned.settings, control.settings
+    if list(s1.get('seeds', [])) != list(s2.get('seeds', [])):
+        raise ValueError(f"the two results have different STIR seeds ({s1.get('seeds')} and {s2.get('seeds')}): the terms cancel only "
+                         "on the same inversions of pt's layers; measure both with the same seeds (and images and settings)")
+    for name, s in (('finetuned', s1), ('control', s2)):
+        if s.get('self_terms', 'computed') != 'computed':
+            raise ValueError(f"the {name} result uses self_terms={s.get('self_terms')!r}: the decomposition needs the computed self "
+                             "terms (self_terms='computed'), since forgetting and the control share STIR(pt[i] | pt[i])")
+    if np.abs(control.forgetting.values).max() > 1e-9:
+        raise ValueError("`control` has non-zero forgetting: it must be the pretrained model measured against itself "
+                         "(finetuning_metrics(pt, pt, x, ...) or Experiment.unchanged())")
+    flow, unchanged, f = finetuned.invariance_flow.values, control.invariance_flow.values, finetuned.forgetting.values
+    return FlowDecomposition(list(finetuned.layers), flow, unchanged, f, flow - unchanged - f[:, :, None])
+
+# %% ../nbs/04_metrics.ipynb #33fc0df0
+def plot_flow_decomposition(dec: FlowDecomposition, title: str | None = None, exclude: Sequence = ()):
+    "The four terms side by side (means over seeds), one symmetric colour scale, set by the layers not in `exclude` (e.g. the pooled layer)."
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import TwoSlopeNorm
+    names = dict(flow='IF (the paper reads this)', unchanged='IF of the unchanged model', forgetting='forgetting(i)', migration='migration D(i, j)')
+    mats = {k: dec.mean(k) for k in names}
+    keep = [k for k, l in enumerate(dec.layers) if l not in set(exclude)]
+    lim = max(max(float(np.abs(m[np.ix_(keep, keep)]).max()) for m in mats.values()), 1e-6)
+    fig, axs = plt.subplots(1, 4, figsize=(12, 3.4), layout='constrained')
+    L, ticks = len(dec.layers), [str(l) for l in dec.layers]
+    for ax, (k, m) in zip(axs, mats.items()):
+        im = ax.imshow(m, cmap='RdBu_r', norm=TwoSlopeNorm(0, -lim, lim))
+        ax.plot([-.5, L - .5], [-.5, L - .5], c='k', lw=.6)
+        for l in exclude:
+            if l in dec.layers: e = dec.layers.index(l); ax.axhline(e - .5, c='k', lw=1, ls=':'); ax.axvline(e - .5, c='k', lw=1, ls=':')
+        ax.set_title(('= ' if k == 'unchanged' else '+ ' if k != 'flow' else '') + names[k], fontsize=8.5)
+        ax.set_xticks(range(L), ticks, fontsize=6); ax.set_yticks(range(L), ticks, fontsize=6); ax.set_xlabel('finetuned layer j', fontsize=8)
+    axs[0].set_ylabel('pretrained layer i', fontsize=8)
+    fig.colorbar(im, ax=list(axs), fraction=0.02, shrink=0.8, extend='both' if exclude else 'neither')
+    if title: fig.suptitle(title, fontsize=9)
+    return fig
