@@ -4,7 +4,7 @@
 
 # %% ../nbs/11c_claims.ipynb #c1a10005
 from __future__ import annotations
-import math, textwrap
+import inspect, math, textwrap
 from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 import numpy as np
@@ -100,12 +100,15 @@ class Claim:
     def over_runs(cls, claim: str, where: str, quantity: str, value, test, runs: int, usable: Sequence[bool] | None = None,
                   why: str = '', fmt: str = '.3f', n_layers: int | None = None, pooled_last: bool = False) -> Claim:
         """The row for `runs` training runs: `value(k, n)` is the quantity in run k computed on the first n layers (of `n_layers`),
-        `test(v)` whether the claim holds; runs not `usable` (e.g. at chance) are left out. With `pooled_last` the quantity
+        `test(v)` (or `test(v, k, n)`) whether the claim holds; runs not `usable` (e.g. at chance) are left out. With `pooled_last` the quantity
         involves the last (pooled) layer, and the row is computed again on the first `n_layers - 1` (`without_12`)."""
         usable = [True] * runs if usable is None else [bool(u) for u in usable]
+        try: required = [p for p in inspect.signature(test).parameters.values() if p.default is inspect.Parameter.empty]
+        except (TypeError, ValueError): required = [None]            # a builtin such as bool: one argument
+        check = test if len(required) == 3 else (lambda v, k, n: test(v))
         def make(n):
             vals = [float(value(k, n)) for k in range(runs)]
-            holds = [bool(test(v)) if u and np.isfinite(v) else None for v, u in zip(vals, usable)]
+            holds = [bool(check(v, k, n)) if u and np.isfinite(v) else None for k, (v, u) in enumerate(zip(vals, usable))]
             return cls(claim, where, quantity, vals, holds, fmt, why)
         row = make(n_layers)
         if pooled_last:
@@ -152,8 +155,8 @@ def claims_table(rows: Sequence[Claim], scale: str, runs: int | None = None) -> 
 
 # %% ../nbs/11c_claims.ipynb #c1a10051
 def figure_title(title: str, exp, width: int = 110, task: bool = True) -> str:
-    "A figure's title: `title`, then what `exp.describe(task)` says (scale, model, data, STIR settings), wrapped to `width` characters."
-    return title + '\n' + textwrap.fill(exp.describe(task), width)
+    "A figure's title: `title`, then what `exp.describe(task)` says (scale, model, data, STIR settings; or `exp` itself, a string), wrapped to `width` characters."
+    return title + '\n' + textwrap.fill(exp if isinstance(exp, str) else exp.describe(task), width)
 
 def scale_banner(scale: str | None = None) -> str:
     "One line for the top of a section notebook: the scale it runs at, and whether a GPU is here (and which scale suits it)."
