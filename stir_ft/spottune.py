@@ -174,7 +174,9 @@ def _mean_std(model: nn.Module):
         return model, list(cfg['mean']), list(cfg['std'])
     raise TypeError(f"SpotTune wraps a timm ViT or a NormalizedModel around one (create_vit, tiny_vit), got {type(model).__name__}")
 
-# %% ../nbs/09_spottune.ipynb #36b101b9
+# %% ../nbs/09_spottune.ipynb #b4f0c07b
+from fastcore.basics import patch          # the class is built in steps: its methods are added below
+
 class SpotTune(NormalizedModel):
     "SpotTune for a timm ViT: per input, a policy picks for every unit (block, residual branch, or head / MLP layer) the frozen pretrained copy or the trainable copy."
     def __init__(self, model: nn.Module, granularity: str = 'block', temperature: float = 5.0, target: float | None = None,
@@ -216,6 +218,7 @@ class SpotTune(NormalizedModel):
     def depth(self) -> int:
         "The number of blocks."
         return len(self.model.blocks)
+
     @property
     def columns(self) -> list[str]:
         "Unit names within one block (the columns of a decision map)."
@@ -227,91 +230,106 @@ class SpotTune(NormalizedModel):
         for b in self.model.blocks: b.frozen.eval()
         return self
 
-    def decide(self, xn: Tensor) -> Tensor:
-        "Decisions (N, U) for normalised inputs: forced ones, else Gumbel straight-through samples in training, argmax in eval."
-        if self._forced is not None:
-            f = self._forced.to(xn.device, xn.dtype)
-            if f.ndim == 2 and len(f) != len(xn): raise ValueError(f"forced decisions for {len(f)} inputs, got {len(xn)} inputs")
-            return f.expand(len(xn), self.n_units)
-        logits = self.policy(xn).float()
-        if not self.training: return (logits[..., 1] > logits[..., 0]).float()
-        a = gumbel_decisions(logits, self.temperature)
-        if torch.is_grad_enabled(): self._last = a
-        return a
+# %% ../nbs/09_spottune.ipynb #1fd88398
+@patch
+def decide(self: SpotTune, xn: Tensor) -> Tensor:
+    "Decisions (N, U) for normalised inputs: forced ones, else Gumbel straight-through samples in training, argmax in eval."
+    if self._forced is not None:
+        f = self._forced.to(xn.device, xn.dtype)
+        if f.ndim == 2 and len(f) != len(xn): raise ValueError(f"forced decisions for {len(f)} inputs, got {len(xn)} inputs")
+        return f.expand(len(xn), self.n_units)
+    logits = self.policy(xn).float()
+    if not self.training: return (logits[..., 1] > logits[..., 0]).float()
+    a = gumbel_decisions(logits, self.temperature)
+    if torch.is_grad_enabled(): self._last = a
+    return a
 
-    @contextmanager
-    def _deciding(self, xn: Tensor):
-        self._decisions.a = self.decide(xn)
-        try: yield self._decisions.a
-        finally: self._decisions.a = None
+@patch
+@contextmanager
+def _deciding(self: SpotTune, xn: Tensor):
+    self._decisions.a = self.decide(xn)
+    try: yield self._decisions.a
+    finally: self._decisions.a = None
 
-    def forward(self, x: Tensor) -> Tensor:
-        xn = self.normalize(x)
-        with self._deciding(xn): return self.model(xn)
+@patch
+def forward(self: SpotTune, x: Tensor) -> Tensor:
+    xn = self.normalize(x)
+    with self._deciding(xn): return self.model(xn)
 
-    def read_layers(self, x: Tensor, layers: Sequence, pool='flatten') -> list[Tensor]:
-        "Layers of the inner ViT (see `stir_ft.layers.read_layers`), computed with the decisions for these inputs."
-        xn = self.normalize(x)
-        with self._deciding(xn): return read_layers(self.model, xn, layers, pool)
+@patch
+def read_layers(self: SpotTune, x: Tensor, layers: Sequence, pool='flatten') -> list[Tensor]:
+    "Layers of the inner ViT (see `stir_ft.layers.read_layers`), computed with the decisions for these inputs."
+    xn = self.normalize(x)
+    with self._deciding(xn): return read_layers(self.model, xn, layers, pool)
 
-    @torch.no_grad()
-    def decisions(self, x: Tensor) -> Tensor:
-        "Evaluation-mode decisions (N, U) for images `x` in [0, 1]: 1 where the input uses the finetuned copy."
-        was = self.training; self.eval()
-        try: return self.decide(self.normalize(check_images(x).to(model_device(self))))
-        finally: self.train(was)
+@patch
+@torch.no_grad()
+def decisions(self: SpotTune, x: Tensor) -> Tensor:
+    "Evaluation-mode decisions (N, U) for images `x` in [0, 1]: 1 where the input uses the finetuned copy."
+    was = self.training; self.eval()
+    try: return self.decide(self.normalize(check_images(x).to(model_device(self))))
+    finally: self.train(was)
 
-    @contextmanager
-    def forced(self, value):
-        "Use fixed decisions instead of the policy inside the block: 0 (pretrained), 1 (finetuned), or a tensor (U,) or (N, U)."
-        v = torch.as_tensor(value, dtype=torch.float32)
-        if v.ndim == 0: v = v.expand(self.n_units)
-        if v.shape[-1] != self.n_units or v.ndim > 2:
-            raise ValueError(f"forced decisions must be a number, ({self.n_units},) or (N, {self.n_units}), got shape {tuple(v.shape)}")
-        if ((v < 0) | (v > 1)).any(): raise ValueError("forced decisions must lie in [0, 1]")
-        old, self._forced = self._forced, v
-        try: yield self
-        finally: self._forced = old
+@patch
+@contextmanager
+def forced(self: SpotTune, value):
+    "Use fixed decisions instead of the policy inside the block: 0 (pretrained), 1 (finetuned), or a tensor (U,) or (N, U)."
+    v = torch.as_tensor(value, dtype=torch.float32)
+    if v.ndim == 0: v = v.expand(self.n_units)
+    if v.shape[-1] != self.n_units or v.ndim > 2:
+        raise ValueError(f"forced decisions must be a number, ({self.n_units},) or (N, {self.n_units}), got shape {tuple(v.shape)}")
+    if ((v < 0) | (v > 1)).any(): raise ValueError("forced decisions must lie in [0, 1]")
+    old, self._forced = self._forced, v
+    try: yield self
+    finally: self._forced = old
 
-    def plain(self, which: str = 'tuned') -> NormalizedModel:
-        "A plain ViT (NormalizedModel, sharing nothing with this model) made of the 'frozen' (pretrained) or 'tuned' copies."
-        if which not in ('frozen', 'tuned'): raise ValueError(f"which must be 'frozen' or 'tuned', got {which!r}")
-        vit = copy.deepcopy(self.model)
-        vit.blocks = nn.Sequential(*[getattr(b, which) for b in vit.blocks])
-        if isinstance(vit.patch_embed, SpotEmbed): vit.patch_embed = getattr(vit.patch_embed, which)
-        for p in vit.parameters(): p.requires_grad_(True)
-        return NormalizedModel(vit, self.mean.flatten().tolist(), self.std.flatten().tolist())
+# %% ../nbs/09_spottune.ipynb #888ee0b4
+@patch
+def plain(self: SpotTune, which: str = 'tuned') -> NormalizedModel:
+    "A plain ViT (NormalizedModel, sharing nothing with this model) made of the 'frozen' (pretrained) or 'tuned' copies."
+    if which not in ('frozen', 'tuned'): raise ValueError(f"which must be 'frozen' or 'tuned', got {which!r}")
+    vit = copy.deepcopy(self.model)
+    vit.blocks = nn.Sequential(*[getattr(b, which) for b in vit.blocks])
+    if isinstance(vit.patch_embed, SpotEmbed): vit.patch_embed = getattr(vit.patch_embed, which)
+    for p in vit.parameters(): p.requires_grad_(True)
+    return NormalizedModel(vit, self.mean.flatten().tolist(), self.std.flatten().tolist())
 
-    def usage_penalty(self, a: Tensor) -> Tensor:
-        "penalty * ((mean number of finetuned units per input - target) / U)^2 for decisions `a` (N, U); 0 without a target."
-        if self.target is None: return a.new_zeros(())
-        return self.penalty * ((a.sum(1).mean() - self.target) / self.n_units) ** 2
+# %% ../nbs/09_spottune.ipynb #7fb4a2ec
+@patch
+def usage_penalty(self: SpotTune, a: Tensor) -> Tensor:
+    "penalty * ((mean number of finetuned units per input - target) / U)^2 for decisions `a` (N, U); 0 without a target."
+    if self.target is None: return a.new_zeros(())
+    return self.penalty * ((a.sum(1).mean() - self.target) / self.n_units) ** 2
 
-    def extra_loss(self) -> Tensor | None:
-        "The usage penalty of the last training forward pass (the hook `finetune` calls); None without a target."
-        a, self._last = self._last, None
-        if self.target is None or a is None: return None
-        return self.usage_penalty(a)
+@patch
+def extra_loss(self: SpotTune) -> Tensor | None:
+    "The usage penalty of the last training forward pass (the hook `finetune` calls); None without a target."
+    a, self._last = self._last, None
+    if self.target is None or a is None: return None
+    return self.usage_penalty(a)
 
-    def _trains(self, name: str) -> bool:
-        return name.startswith('policy.') or '.tuned.' in name or name.startswith('model.head.')
+@patch
+def _trains(self: SpotTune, name: str) -> bool:
+    return name.startswith('policy.') or '.tuned.' in name or name.startswith('model.head.')
 
-    def apply_strategy(self, strategy: str = 'full', blocks: int = 1, seed: int | None = 0) -> list[str]:
-        "Trainable: the trainable copies, the policy and the classifier head; the frozen copies, position embedding, CLS token and final norm stay pretrained."
-        if strategy != 'full':
-            raise ValueError(f"SpotTune decides per input which units to finetune, so strategy={strategy!r} does not apply: use "
-                             "strategy='full' (it trains the trainable copies, the policy and the head, never the frozen copies)")
-        names = []
-        for n, p in self.named_parameters():
-            p.requires_grad_(self._trains(n))
-            if p.requires_grad: names.append(n)
-        return names
+@patch
+def apply_strategy(self: SpotTune, strategy: str = 'full', blocks: int = 1, seed: int | None = 0) -> list[str]:
+    "Trainable: the trainable copies, the policy and the classifier head; the frozen copies, position embedding, CLS token and final norm stay pretrained."
+    if strategy != 'full':
+        raise ValueError(f"SpotTune decides per input which units to finetune, so strategy={strategy!r} does not apply: use "
+                         "strategy='full' (it trains the trainable copies, the policy and the head, never the frozen copies)")
+    names = []
+    for n, p in self.named_parameters():
+        p.requires_grad_(self._trains(n))
+        if p.requires_grad: names.append(n)
+    return names
 
-    def optimizer_groups(self) -> list[dict]:
-        "Two optimiser groups for `finetune(..., groups=...)`: 'backbone' (trainable copies and head) and 'policy'."
-        named = list(self.named_parameters())
-        return [dict(name='backbone', params=[p for n, p in named if not n.startswith('policy.')]),
-                dict(name='policy', params=[p for n, p in named if n.startswith('policy.')])]
+@patch
+def optimizer_groups(self: SpotTune) -> list[dict]:
+    "Two optimiser groups for `finetune(..., groups=...)`: 'backbone' (trainable copies and head) and 'policy'."
+    named = list(self.named_parameters())
+    return [dict(name='backbone', params=[p for n, p in named if not n.startswith('policy.')]),
+            dict(name='policy', params=[p for n, p in named if n.startswith('policy.')])]
 
 # %% ../nbs/09_spottune.ipynb #77196f30
 @dataclass

@@ -105,6 +105,7 @@ def fit_square(rgba: np.ndarray, size: int) -> np.ndarray:
     out.paste(crop, ((size - nw) // 2, (size - nh) // 2))
     return np.asarray(out)
 
+# %% ../nbs/06_transforms2d.ipynb #f75636bb
 def _texture(size: int, colour, k: int) -> np.ndarray:
     if isinstance(colour, tuple): return np.broadcast_to(np.array(colour, np.float64), (size, size, 3))
     t = (np.arange(size)[:, None] + np.arange(size)[None, :]) / max(2 * size - 2, 1)
@@ -179,6 +180,7 @@ def _procedural(kind: str, size: int, rng: np.random.Generator) -> np.ndarray:
     else: t = 0.5 + 0.5 * np.sin(2 * np.pi * rng.uniform(2, 8) * s + rng.uniform(0, 2 * np.pi))   # stripes
     return c0 + (c1 - c0) * t[..., None]
 
+# %% ../nbs/06_transforms2d.ipynb #689a6bb0
 def background(j: int, size: int = 32, seed: int = 0) -> np.ndarray:
     """Background `j` uint8 (size, size, 3): kinds cycle over the 16 photos then the 4 procedural kinds (20 per cycle);
     a photo background is a random square crop (side 15-50% of the photo's short side) resized to `size`."""
@@ -321,12 +323,8 @@ def target_label(p: dict, target: str = 'class', bins: int | None = None) -> int
     lo, hi = lo_hi
     return int(min(max(int(np.floor((q[key] - lo) / (hi - lo) * k)), 0), k - 1))
 
-# %% ../nbs/06_transforms2d.ipynb #c01ddbb9
-_WORKER = None
-def _render_range(bounds):
-    ds = _WORKER; a, b = bounds
-    items = [ds._item(i) for i in range(a, b)]
-    return a, np.stack([x for x, _ in items]), np.array([l for _, l in items], np.int64)
+# %% ../nbs/06_transforms2d.ipynb #e83f88b0
+from fastcore.basics import patch          # the class is built in steps: its methods are added below
 
 class Transforms2D(Dataset):
     """Transforms-2D: object prototypes pasted on backgrounds under the random transformations `transforms` (names from
@@ -388,146 +386,169 @@ class Transforms2D(Dataset):
                 f"transforms={self.transforms}, seed={self.seed}, draw={self.draw}"
                 + ("" if self.target == 'class' else f", target={self.target!r}, bins={self.bins}") + ")")
 
-    def _check(self, i):
-        if not 0 <= i < self.n: raise IndexError(f"index {i} out of range for a dataset of {self.n} items")
-        return int(i)
+# %% ../nbs/06_transforms2d.ipynb #24d4eecb
+@patch
+def _check(self: Transforms2D, i):
+    if not 0 <= i < self.n: raise IndexError(f"index {i} out of range for a dataset of {self.n} items")
+    return int(i)
 
-    def _content(self, i):
-        rng = np.random.default_rng([self.seed, SPLITS[self.split], i, 1])   # non-zero tags: numpy's SeedSequence treats
-        # trailing zeros as absent ([s, j] == [s, j, 0]), so a 0 tag would repeat background(j)'s stream
-        c = int(rng.integers(len(self.classes)))
-        inst = self._instances[c]
-        obj = int(inst[rng.integers(len(inst))])
-        b = int(rng.integers(len(self.backgrounds)))
-        h, w = self.backgrounds.shape[1:3]
-        crop = (int(rng.integers(h - self.size + 1)), int(rng.integers(w - self.size + 1)))
-        return int(self.classes[c]), obj, b, crop
+@patch
+def _content(self: Transforms2D, i):
+    rng = np.random.default_rng([self.seed, SPLITS[self.split], i, 1])   # non-zero tags: numpy's SeedSequence treats
+    # trailing zeros as absent ([s, j] == [s, j, 0]), so a 0 tag would repeat background(j)'s stream
+    c = int(rng.integers(len(self.classes)))
+    inst = self._instances[c]
+    obj = int(inst[rng.integers(len(inst))])
+    b = int(rng.integers(len(self.backgrounds)))
+    h, w = self.backgrounds.shape[1:3]
+    crop = (int(rng.integers(h - self.size + 1)), int(rng.integers(w - self.size + 1)))
+    return int(self.classes[c]), obj, b, crop
 
-    def label(self, i: int) -> int:
-        "The label of item i, by `target` (cheap: no rendering)."
-        if self.target == 'class': return self._content(self._check(i))[0]
-        return target_label(self.params(i), self.target, self.bins)
+@patch
+def label(self: Transforms2D, i: int) -> int:
+    "The label of item i, by `target` (cheap: no rendering)."
+    if self.target == 'class': return self._content(self._check(i))[0]
+    return target_label(self.params(i), self.target, self.bins)
 
-    def params(self, i: int) -> dict:
-        "Everything item i is made of: label (its class, whatever `target` is), object, background, crop (top, left) and one dict per transformation."
-        i = self._check(i)
-        label, obj, b, crop = self._content(i)
-        p = dict(label=label, object=obj, background=b, crop=crop)
-        for t in self.transforms:
-            p[t] = draw_params(t, np.random.default_rng([self.seed, SPLITS[self.split], i, 2, self.draw, ALL_TRANSFORMS.index(t) + 1]))
-        return p
+@patch
+def params(self: Transforms2D, i: int) -> dict:
+    "Everything item i is made of: label (its class, whatever `target` is), object, background, crop (top, left) and one dict per transformation."
+    i = self._check(i)
+    label, obj, b, crop = self._content(i)
+    p = dict(label=label, object=obj, background=b, crop=crop)
+    for t in self.transforms:
+        p[t] = draw_params(t, np.random.default_rng([self.seed, SPLITS[self.split], i, 2, self.draw, ALL_TRANSFORMS.index(t) + 1]))
+    return p
 
-    def _object(self, k, side):
-        key = (k, side)
-        if key in self._cache: self._cache.move_to_end(key); return self._cache[key]
-        rgba = np.asarray(Image.fromarray(self.objects[k], 'RGBA').resize((side, side), Image.LANCZOS))
-        rgb = np.pad(_bleed(rgba[..., :3], rgba[..., 3]), ((_PAD, _PAD), (_PAD, _PAD), (0, 0)), mode='edge')
-        val = (rgb, np.pad(rgba[..., 3], _PAD))
-        self._cache[key] = val; self._cache_bytes += rgb.nbytes * 4 // 3
-        while self._cache_bytes > 2 ** 28:                                        # keep the resized objects under 256 MB
-            _, (r, _) = self._cache.popitem(last=False); self._cache_bytes -= r.nbytes * 4 // 3
-        return val
+# %% ../nbs/06_transforms2d.ipynb #35da58ae
+@patch
+def _object(self: Transforms2D, k, side):
+    key = (k, side)
+    if key in self._cache: self._cache.move_to_end(key); return self._cache[key]
+    rgba = np.asarray(Image.fromarray(self.objects[k], 'RGBA').resize((side, side), Image.LANCZOS))
+    rgb = np.pad(_bleed(rgba[..., :3], rgba[..., 3]), ((_PAD, _PAD), (_PAD, _PAD), (0, 0)), mode='edge')
+    val = (rgb, np.pad(rgba[..., 3], _PAD))
+    self._cache[key] = val; self._cache_bytes += rgb.nbytes * 4 // 3
+    while self._cache_bytes > 2 ** 28:                                        # keep the resized objects under 256 MB
+        _, (r, _) = self._cache.popitem(last=False); self._cache_bytes -= r.nbytes * 4 // 3
+    return val
 
-    def place(self, p: dict):
-        """The object of params `p` placed on a transparent canvas: `(rgb float32 (S, S, 3), alpha float32 (S, S),
-        top, left, side)`, after the geometric transformations."""
-        S = self.size
-        side = max(1, int(round(OBJECT_SIDE * S * p['scale']['factor'] if 'scale' in p else OBJECT_SIDE * S)))
-        rgb, a = self._object(p['object'], side)
-        if p.get('vflip', {}).get('flip'): rgb, a = rgb[::-1], a[::-1]
-        if p.get('hflip', {}).get('flip'): rgb, a = rgb[:, ::-1], a[:, ::-1]
-        if 'translate' in p: top, left = (int(round(p['translate'][k] * (S - side))) for k in ('y', 'x'))
-        else: top = left = (S - side) // 2
-        M = _affine_matrix(p)
-        if M is None:                                                   # integer placement: no resampling at all
-            crgb, ca = np.zeros((S, S, 3), np.uint8), np.zeros((S, S), np.uint8)
-            t0, l0 = top - _PAD, left - _PAD
-            ys, xs = slice(max(t0, 0), min(t0 + side + 2 * _PAD, S)), slice(max(l0, 0), min(l0 + side + 2 * _PAD, S))
-            src = (slice(ys.start - t0, ys.stop - t0), slice(xs.start - l0, xs.stop - l0))
-            crgb[ys, xs], ca[ys, xs] = rgb[src], a[src]
-        else:                                                           # output pixel -> object pixel, for PIL
-            Mi = np.linalg.inv(M); cx, cy = left + side / 2, top + side / 2; pc = side / 2 + _PAD
-            data = (Mi[0, 0], Mi[0, 1], pc - Mi[0, 0] * cx - Mi[0, 1] * cy, Mi[1, 0], Mi[1, 1], pc - Mi[1, 0] * cx - Mi[1, 1] * cy)
-            crgb = np.asarray(Image.fromarray(np.ascontiguousarray(rgb)).transform((S, S), Image.AFFINE, data, Image.BILINEAR))
-            ca = np.asarray(Image.fromarray(np.ascontiguousarray(a)).transform((S, S), Image.AFFINE, data, Image.BILINEAR))
-        return crgb.astype(np.float32) / 255, ca.astype(np.float32) / 255, top, left, side
+@patch
+def place(self: Transforms2D, p: dict):
+    """The object of params `p` placed on a transparent canvas: `(rgb float32 (S, S, 3), alpha float32 (S, S),
+    top, left, side)`, after the geometric transformations."""
+    S = self.size
+    side = max(1, int(round(OBJECT_SIDE * S * p['scale']['factor'] if 'scale' in p else OBJECT_SIDE * S)))
+    rgb, a = self._object(p['object'], side)
+    if p.get('vflip', {}).get('flip'): rgb, a = rgb[::-1], a[::-1]
+    if p.get('hflip', {}).get('flip'): rgb, a = rgb[:, ::-1], a[:, ::-1]
+    if 'translate' in p: top, left = (int(round(p['translate'][k] * (S - side))) for k in ('y', 'x'))
+    else: top = left = (S - side) // 2
+    M = _affine_matrix(p)
+    if M is None:                                                   # integer placement: no resampling at all
+        crgb, ca = np.zeros((S, S, 3), np.uint8), np.zeros((S, S), np.uint8)
+        t0, l0 = top - _PAD, left - _PAD
+        ys, xs = slice(max(t0, 0), min(t0 + side + 2 * _PAD, S)), slice(max(l0, 0), min(l0 + side + 2 * _PAD, S))
+        src = (slice(ys.start - t0, ys.stop - t0), slice(xs.start - l0, xs.stop - l0))
+        crgb[ys, xs], ca[ys, xs] = rgb[src], a[src]
+    else:                                                           # output pixel -> object pixel, for PIL
+        Mi = np.linalg.inv(M); cx, cy = left + side / 2, top + side / 2; pc = side / 2 + _PAD
+        data = (Mi[0, 0], Mi[0, 1], pc - Mi[0, 0] * cx - Mi[0, 1] * cy, Mi[1, 0], Mi[1, 1], pc - Mi[1, 0] * cx - Mi[1, 1] * cy)
+        crgb = np.asarray(Image.fromarray(np.ascontiguousarray(rgb)).transform((S, S), Image.AFFINE, data, Image.BILINEAR))
+        ca = np.asarray(Image.fromarray(np.ascontiguousarray(a)).transform((S, S), Image.AFFINE, data, Image.BILINEAR))
+    return crgb.astype(np.float32) / 255, ca.astype(np.float32) / 255, top, left, side
 
-    def _pixel_ops(self, p, rgb, a, top, left, side):
-        S = self.size
-        for t in self.transforms:
-            q = p[t]
-            if t in TRANSFORMS['geometric'] or not q.get('apply', True): continue
-            if t == 'hue':
-                hsv = rgb_to_hsv(rgb); hsv[..., 0] = (hsv[..., 0] + q['shift']) % 1; rgb = hsv_to_rgb(hsv).astype(np.float32)
-            elif t == 'brightness': rgb = np.clip(rgb * q['factor'], 0, 1)
-            elif t == 'grayscale': rgb = np.repeat((rgb @ _LUMA)[..., None], 3, -1)
-            elif t == 'posterize': rgb = (np.floor(rgb * 255 + 0.5) >= 128).astype(np.float32) * np.float32(128 / 255)
-            elif t == 'invert': rgb = 1 - rgb
-            elif t == 'sharpen':
-                deg = ndimage.correlate(rgb, _SMOOTH[..., None], mode='nearest')
-                rgb = np.clip(deg + PARAMS['sharpen']['factor'] * (rgb - deg), 0, 1)
-            elif t == 'blur':
-                rgb, a = _premultiplied(rgb, a, lambda x: ndimage.gaussian_filter(x, (q['sigma'], q['sigma'], 0), mode='nearest',
-                                                                                    radius=(PARAMS['blur']['kernel'] // 2,) * 2 + (0,)))
-            elif t == 'noise':
-                rgb = np.clip(rgb + np.random.default_rng(q['seed']).normal(0, PARAMS['noise']['std'], rgb.shape).astype(np.float32), 0, 1)
-            elif t == 'pixelate': rgb, a = _premultiplied(rgb, a, lambda x: _pixelate(x, max(1, int(round(PARAMS['pixelate']['factor'] * S)))))
-            elif t == 'elastic':
-                r = np.random.default_rng(q['seed'])
-                d = [ndimage.gaussian_filter(r.uniform(-1, 1, (S, S)), PARAMS['elastic']['sigma'] * S, mode='reflect') for _ in range(2)]
-                d = [v * (PARAMS['elastic']['alpha'] * S / (v.std() + 1e-12)) for v in d]
-                yy, xx = np.mgrid[0:S, 0:S].astype(np.float64)
-                coords = [yy + d[0], xx + d[1]]
-                rgb, a = _premultiplied(rgb, a, lambda x: np.stack([ndimage.map_coordinates(x[..., c], coords, order=1, mode='nearest')
-                                                                    for c in range(4)], -1))
-            elif t == 'erasing':
-                e = max(1, int(round(PARAMS['erasing']['side'] * side)))
-                et, el = top + int(round(q['y'] * (side - e))), left + int(round(q['x'] * (side - e)))
-                a = a.copy(); a[max(et, 0):et + e, max(el, 0):el + e] = 0
-            elif t == 'contrast':
-                m = float((rgb @ _LUMA * a).sum() / max(a.sum(), 1e-6))
-                rgb = np.clip(m + q['factor'] * (rgb - m), 0, 1)
-        return rgb, a
+# %% ../nbs/06_transforms2d.ipynb #ba4fb379
+@patch
+def _pixel_ops(self: Transforms2D, p, rgb, a, top, left, side):
+    S = self.size
+    for t in self.transforms:
+        q = p[t]
+        if t in TRANSFORMS['geometric'] or not q.get('apply', True): continue
+        if t == 'hue':
+            hsv = rgb_to_hsv(rgb); hsv[..., 0] = (hsv[..., 0] + q['shift']) % 1; rgb = hsv_to_rgb(hsv).astype(np.float32)
+        elif t == 'brightness': rgb = np.clip(rgb * q['factor'], 0, 1)
+        elif t == 'grayscale': rgb = np.repeat((rgb @ _LUMA)[..., None], 3, -1)
+        elif t == 'posterize': rgb = (np.floor(rgb * 255 + 0.5) >= 128).astype(np.float32) * np.float32(128 / 255)
+        elif t == 'invert': rgb = 1 - rgb
+        elif t == 'sharpen':
+            deg = ndimage.correlate(rgb, _SMOOTH[..., None], mode='nearest')
+            rgb = np.clip(deg + PARAMS['sharpen']['factor'] * (rgb - deg), 0, 1)
+        elif t == 'blur':
+            rgb, a = _premultiplied(rgb, a, lambda x: ndimage.gaussian_filter(x, (q['sigma'], q['sigma'], 0), mode='nearest',
+                                                                                radius=(PARAMS['blur']['kernel'] // 2,) * 2 + (0,)))
+        elif t == 'noise':
+            rgb = np.clip(rgb + np.random.default_rng(q['seed']).normal(0, PARAMS['noise']['std'], rgb.shape).astype(np.float32), 0, 1)
+        elif t == 'pixelate': rgb, a = _premultiplied(rgb, a, lambda x: _pixelate(x, max(1, int(round(PARAMS['pixelate']['factor'] * S)))))
+        elif t == 'elastic':
+            r = np.random.default_rng(q['seed'])
+            d = [ndimage.gaussian_filter(r.uniform(-1, 1, (S, S)), PARAMS['elastic']['sigma'] * S, mode='reflect') for _ in range(2)]
+            d = [v * (PARAMS['elastic']['alpha'] * S / (v.std() + 1e-12)) for v in d]
+            yy, xx = np.mgrid[0:S, 0:S].astype(np.float64)
+            coords = [yy + d[0], xx + d[1]]
+            rgb, a = _premultiplied(rgb, a, lambda x: np.stack([ndimage.map_coordinates(x[..., c], coords, order=1, mode='nearest')
+                                                                for c in range(4)], -1))
+        elif t == 'erasing':
+            e = max(1, int(round(PARAMS['erasing']['side'] * side)))
+            et, el = top + int(round(q['y'] * (side - e))), left + int(round(q['x'] * (side - e)))
+            a = a.copy(); a[max(et, 0):et + e, max(el, 0):el + e] = 0
+        elif t == 'contrast':
+            m = float((rgb @ _LUMA * a).sum() / max(a.sum(), 1e-6))
+            rgb = np.clip(m + q['factor'] * (rgb - m), 0, 1)
+    return rgb, a
 
-    def render(self, i: int) -> np.ndarray:
-        "Item i as a uint8 image (size, size, 3)."
-        return self._item(i)[0]
+# %% ../nbs/06_transforms2d.ipynb #13900cda
+@patch
+def render(self: Transforms2D, i: int) -> np.ndarray:
+    "Item i as a uint8 image (size, size, 3)."
+    return self._item(i)[0]
 
-    def _item(self, i):
-        p = self.params(i)
-        rgb, a, top, left, side = self.place(p)
-        rgb, a = self._pixel_ops(p, rgb, a, top, left, side)
-        (ct, cl), S = p['crop'], self.size
-        bg = self.backgrounds[p['background'], ct:ct + S, cl:cl + S].astype(np.float32) / 255
-        out = bg * (1 - a[..., None]) + rgb * a[..., None]
-        return np.round(np.clip(out, 0, 1) * 255).astype(np.uint8), target_label(p, self.target, self.bins)
+@patch
+def _item(self: Transforms2D, i):
+    p = self.params(i)
+    rgb, a, top, left, side = self.place(p)
+    rgb, a = self._pixel_ops(p, rgb, a, top, left, side)
+    (ct, cl), S = p['crop'], self.size
+    bg = self.backgrounds[p['background'], ct:ct + S, cl:cl + S].astype(np.float32) / 255
+    out = bg * (1 - a[..., None]) + rgb * a[..., None]
+    return np.round(np.clip(out, 0, 1) * 255).astype(np.uint8), target_label(p, self.target, self.bins)
 
-    def __getitem__(self, i):
-        i = self._check(i + self.n if -self.n <= i < 0 else i)
-        img, label = self._item(i)
-        return torch.from_numpy(img).permute(2, 0, 1).float().div_(255), label
+@patch
+def __getitem__(self: Transforms2D, i):
+    i = self._check(i + self.n if -self.n <= i < 0 else i)
+    img, label = self._item(i)
+    return torch.from_numpy(img).permute(2, 0, 1).float().div_(255), label
 
-    def arrays(self, progress: bool = True, n_jobs: int = 1, chunk: int = 500):
-        "All items as `(uint8 images (n, size, size, 3), int64 labels (n,))`; `n_jobs` > 1 forks workers (same result)."
-        X, y = np.empty((self.n, self.size, self.size, 3), np.uint8), np.empty(self.n, np.int64)
-        bounds = [(a, min(a + chunk, self.n)) for a in range(0, self.n, chunk)]
-        import multiprocessing as mp
-        global _WORKER
-        bar = tqdm(total=self.n, disable=not progress, desc='Transforms2D')
-        if n_jobs > 1 and 'fork' in mp.get_all_start_methods() and len(bounds) > 1:
-            _WORKER = self
-            try:
-                with mp.get_context('fork').Pool(n_jobs) as pool:
-                    for a, xs, ys in pool.imap_unordered(_render_range, bounds): X[a:a + len(xs)], y[a:a + len(ys)] = xs, ys; bar.update(len(xs))
-            finally: _WORKER = None
-        else:
-            for a, b in bounds:
-                for i in range(a, b): X[i], y[i] = self._item(i)
-                bar.update(b - a)
-        bar.close()
-        return X, y
+# %% ../nbs/06_transforms2d.ipynb #b45f60ca
+_WORKER = None
+def _render_range(bounds):
+    ds = _WORKER; a, b = bounds
+    items = [ds._item(i) for i in range(a, b)]
+    return a, np.stack([x for x, _ in items]), np.array([l for _, l in items], np.int64)
 
-    def to_array_dataset(self, progress: bool = True, n_jobs: int = 1) -> ArrayDataset:
-        "Render everything once into a `stir_ft.data.ArrayDataset` (items identical to this dataset's)."
-        X, y = self.arrays(progress, n_jobs)
-        return ArrayDataset(X, y, classes=self.class_names)
+@patch
+def arrays(self: Transforms2D, progress: bool = True, n_jobs: int = 1, chunk: int = 500):
+    "All items as `(uint8 images (n, size, size, 3), int64 labels (n,))`; `n_jobs` > 1 forks workers (same result)."
+    X, y = np.empty((self.n, self.size, self.size, 3), np.uint8), np.empty(self.n, np.int64)
+    bounds = [(a, min(a + chunk, self.n)) for a in range(0, self.n, chunk)]
+    import multiprocessing as mp
+    global _WORKER
+    bar = tqdm(total=self.n, disable=not progress, desc='Transforms2D')
+    if n_jobs > 1 and 'fork' in mp.get_all_start_methods() and len(bounds) > 1:
+        _WORKER = self
+        try:
+            with mp.get_context('fork').Pool(n_jobs) as pool:
+                for a, xs, ys in pool.imap_unordered(_render_range, bounds): X[a:a + len(xs)], y[a:a + len(ys)] = xs, ys; bar.update(len(xs))
+        finally: _WORKER = None
+    else:
+        for a, b in bounds:
+            for i in range(a, b): X[i], y[i] = self._item(i)
+            bar.update(b - a)
+    bar.close()
+    return X, y
+
+@patch
+def to_array_dataset(self: Transforms2D, progress: bool = True, n_jobs: int = 1) -> ArrayDataset:
+    "Render everything once into a `stir_ft.data.ArrayDataset` (items identical to this dataset's)."
+    X, y = self.arrays(progress, n_jobs)
+    return ArrayDataset(X, y, classes=self.class_names)
