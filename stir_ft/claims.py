@@ -128,7 +128,8 @@ def tally(rows: Sequence[Claim], without_12: bool = False) -> dict:
 def tally_line(rows: Sequence[Claim]) -> str:
     "One sentence: the verdicts of a table, and on layers 0-11 where that changes anything."
     t, t12 = tally(rows), tally(rows, without_12=True)
-    say = lambda t: ', '.join(f"{v} {k}" for k, v in t.items() if v and k != 'context')
+    plural = {'holds': 'hold', 'does not hold': 'do not hold', 'mixed': 'mixed', 'not testable': 'not testable'}
+    say = lambda t: ', '.join(f"{v} {k if v == 1 else plural[k]}" for k, v in t.items() if v and k != 'context')
     line = f"{sum(v for k, v in t.items() if k != 'context')} claims: {say(t)}"
     if any(r.without_12 is not None and r.without_12.verdict != r.verdict for r in rows): line += f"; on layers 0-11: {say(t12)}"
     return line + '.'
@@ -148,7 +149,8 @@ def claims_table(rows: Sequence[Claim], scale: str, runs: int | None = None) -> 
         v = r.verdict
         mark = {'holds': '✅ **holds**', 'mixed': '⚖️ **mixed**', 'does not hold': '❌ **does not hold**', 'context': '(context)'}.get(v, f'➖ {v}')
         w = r.without_12
-        sub = '' if w is None else (f"same ({w.runs})" if w.verdict == v else f"**differs: {w.verdict}** ({w.runs}; {w.value})")
+        sub = '' if w is None else ((f"same ({w.runs})" if w.runs else 'same') if w.verdict == v else
+                                    f"**differs: {w.verdict}**" + (f" ({w.runs}; {w.value})" if w.runs else ''))
         out = [r.claim, r.where, r.quantity, r.value, f"{mark} ({r.runs})" if r.runs else mark, sub]
         head.append('| ' + ' | '.join(_cell(c) for c in out) + ' |')
     return '\n'.join(head)
