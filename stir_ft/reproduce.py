@@ -4,21 +4,22 @@
 
 # %% ../nbs/15_reproduce.ipynb #a56e764a
 from __future__ import annotations
-import argparse, ast, base64, contextlib, io, json, math, os, shutil, subprocess, sys, time, traceback, types
+import argparse, ast, base64, codeop, contextlib, io, json, linecache, math, os, re, shutil, signal, subprocess, sys
+import tarfile, tempfile, time, tokenize, traceback, types, zlib
 from dataclasses import dataclass, field, asdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 import numpy as np
 import torch
 from .scales import SCALE_NAMES, get_scale, find_arrays, SECTION_SETTINGS, section_settings
-from .experiments import BudgetExhausted
+from .store import BudgetExhausted, stored_roots
 from .models import create_vit
-from .layers import default_layers
 from .files import save_json, atomic_write
 
 # %% auto #0
 __all__ = ['INVERSION_FACTOR', 'TRAIN_FACTOR', 'PEAK_BF16', 'SECTION_NOTEBOOKS', 'PRIORITY', 'BENCHMARK_ARGS',
            'COMPANION_FOLDERS', 'VitCost', 'vit_cost', 'Part', 'plan', 'windows', 'format_plan', 'execute_notebook',
-           'collect_results', 'prune_checkpoints', 'reproduce', 'main']
+           'returnable', 'collect_results', 'prune_checkpoints', 'reproduce', 'main', 'ImportRefused', 'import_results',
+           'import_main']
 
 # %% ../nbs/15_reproduce.ipynb #ca972151
 INVERSION_FACTOR = 2.25      # forward + backward to the input of the truncated model (no weight gradients), in forwards (counted below)
@@ -53,7 +54,7 @@ def vit_cost(name: str, img_size: int, **overrides) -> VitCost:
 
 # %% ../nbs/15_reproduce.ipynb #8c1da759
 PEAK_BF16 = {'H200': 790e12, 'H100': 790e12, 'A100': 312e12, 'L40S': 362e12, 'cpu': 75e9}
-# dense bf16 FLOP/s: H100/H200 as measured there; 'cpu' is this project's 2-core VM, calibrated on the cpu-scale runs of 20, 21, 23
+# dense bf16 FLOP/s: H100/H200 as measured there; 'cpu': a 2-core CPU, calibrated on the cpu-scale runs of 20, 21, 23
 
 @dataclass
 class Part:
@@ -86,8 +87,10 @@ def _dataset_sizes(scale: dict, arrays=None) -> dict:
         kind = scale['stand_ins'].get(ds, 'torchvision')
         if kind.startswith('arrays:'):
             try:
-                with np.load(find_arrays(arrays)) as z: n_tr, n_te = len(z[f'{ds}_train_y']), len(z[f'{ds}_test_y'])
-            except FileNotFoundError: n_tr, n_te = 50_000, 10_000
+                with np.load(find_arrays(arrays), allow_pickle=False) as z: n_tr, n_te = len(z[f'{ds}_train_y']), len(z[f'{ds}_test_y'])
+            except FileNotFoundError:
+                if arrays is not None: raise          # a file named but missing is a mistake; no file at all: plan for the full set
+                n_tr, n_te = 50_000, 10_000
         elif kind.startswith('shapes'): n_tr, n_te = 1024, 1024
         else: n_tr, n_te = 50_000, 10_000
         out[ds] = (min(n_tr, f['n_train'] or n_tr), min(n_te, f['n_test'] or n_te))
@@ -98,61 +101,45 @@ BENCHMARK_ARGS = dict(   # benchmarks/stir_speed.py: the paper-scale timing that
     cpu=['--scale', 'cpu', '--images', '8', '--iters', '3', '--seeds', '1', '--no-fp32-check', '--no-cache-check',
          '--plain-cells', '1', '--reference-cells', '0'])
 
-def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None = None, device: str = 'H200', efficiency: float = 0.35, step_floor: float = 0.004) -> list[Part]:
-    "The parts of a `reproduce` run at `scale` in priority order (all, or `parts`), each with its FLOPs, steps and estimated seconds."
-    s = get_scale(scale); name = s['name']
-    parts = list(PRIORITY) if parts is None else [str(p) for p in parts]
-    bad = [p for p in parts if p not in SECTION_NOTEBOOKS]
-    if bad: raise ValueError(f"unknown part(s) {bad}: choose from {list(PRIORITY)}")
+# %% ../nbs/15_reproduce.ipynb #94e6efbb
+def _section_cost(part: str, s: dict, sizes: dict) -> tuple[float, int]:
+    "FLOPs and optimizer steps of `part` at scale `s` (`sizes`: `_dataset_sizes`), from the models, data and seeds it runs."
+    name, st, p, f = s['name'], s['stir'], s['pretrain'], s['finetune']
     cost = vit_cost(s['model']['name'], s['model']['img_size'])
-    L = cost.depth + 1
-    st, p, f = s['stir'], s['pretrain'], s['finetune']
-    sizes = _dataset_sizes(s, arrays)
-    inv = lambda n_models_seeds, n_images=st['n_images']: n_models_seeds * n_images * st['iters'] * cost.inversion_step(range(L))
+    inv = lambda n_models_seeds: n_models_seeds * st['n_images'] * st['iters'] * cost.inversion_step(range(cost.depth + 1))
     train = lambda n, epochs, n_test=0: (n * epochs * TRAIN_FACTOR + n_test * epochs) * cost.forward
     steps = lambda n, epochs, bs: math.ceil(n / bs) * epochs
-    pre = (train(p.get('n_train', 0), p.get('epochs', 0), p.get('n_test', 0)), steps(p.get('n_train', 0), p.get('epochs', 0), p.get('batch_size', 64))) \
-          if p['source'] not in ('timm', 'scratch') else (0.0, 0)
+    n, e = p.get('n_train', 0), p.get('epochs', 0)
+    pre = (0.0, 0) if p['source'] in ('timm', 'scratch') else (train(n, e, p.get('n_test', 0)), steps(n, e, p.get('batch_size', 64)))
     ft = {ds: (train(n, f['epochs'], m), steps(n, f['epochs'], f['batch_size'])) for ds, (n, m) in sizes.items()}
+    both = (2 * sum(v[0] for v in ft.values()), 2 * sum(v[1] for v in ft.values()))     # 2 tasks x 2 datasets, as 20 runs them
     K = len(st['seeds'])
-    out = []
-    for part in parts:
-        path, what = SECTION_NOTEBOOKS[part]
-        fl, stp = 0.0, 0
-        if part == '20':              # pretraining, 2 tasks x 2 datasets finetuned, pretrained + 4 finetuned models x K seeds
-            fl, stp = pre[0] + 2 * sum(v[0] for v in ft.values()) + inv(2 * K + 4 * K), pre[1] + 2 * sum(v[1] for v in ft.values())
-        elif part == '22': fl, stp = 0.0, 0          # the same runs as 20 (stored); the control reuses the cached inversions
-        elif part == 'benchmark':    # stir_speed --scale paper --fp32-seeds 1 --no-cache-check: the analysis, then 1 seed twice more (bf16, fp32 ~2x)
-            if name in ('gpu', 'offline', 'paper'):
-                b = vit_cost('vit_base_patch32_224', 224)
-                fl = (2 * 3 + 2 * 3) * 500 * 50 * b.inversion_step(range(b.depth + 1))
-            else:                    # a rehearsal on the CPU: its 12-block width-192 ViT, 8 images, 3 steps, 1 seed, twice (+ plain)
-                fl = 2 * 2 * 8 * 3 * vit_cost('tiny', 32, depth=12, embed_dim=192, num_heads=3, patch_size=4).inversion_step(range(13))
-        elif part == '21':            # per dataset: 2 new starting points (pretrained on the other dataset, scratch), 2 finetunings each
-            k = len(section_settings('21', name)['seeds'] or st['seeds'])
-            other = {'cifar10': 'cifar100', 'cifar100': 'cifar10'}
-            for ds in ('cifar10', 'cifar100'):
-                fl += train(*sizes[other[ds]][:1], f['epochs']) + 2 * ft[ds][0] + inv(4 * k)      # 2 new pretrained + 2 finetuned
-                stp += steps(sizes[other[ds]][0], f['epochs'], f['batch_size']) + 2 * ft[ds][1]
-            fl += pre[0] + 2 * sum(v[0] for v in ft.values()); stp += pre[1] + 2 * sum(v[1] for v in ft.values())   # a fresh machine rebuilds weights its tests load
-        elif part == '23':
-            r = section_settings('23', name)
-            runs = [(ds, d) for ds in r['datasets'] for d in r['lr_divisors'] if ds == 'cifar10' or d == 1]
-            for ds, d in runs:
-                main = (ds, d) == ('cifar10', 1)
-                k = len((r['main_seeds'] if main else r['other_seeds']) or st['seeds'])
-                fl += ft[ds][0] + inv(k * r['epochs'] + k)                                          # every epoch, plus the pretrained model
-                fl += r['epochs'] * len(r['corruptions'] or range(15)) * 5 * r['n_corrupt'] * cost.forward
-                stp += ft[ds][1]
-            fl += pre[0]; stp += pre[1]
-        elif part in ('30', '31'):
-            fl, stp = _companion_cost(part, s)
-        secs = fl / (PEAK_BF16.get(device, 1e12) * efficiency)
-        args = BENCHMARK_ARGS['gpu' if name in ('gpu', 'offline', 'paper') else 'cpu'] if part == 'benchmark' else []
-        out.append(Part(part, what, path, 'script' if part == 'benchmark' else 'notebook', fl, stp,
-                        max(secs, stp * step_floor) + 15.0, list(args)))    # + 15 s: starting Python, building models, data
-    return out
+    if part == '20':      # pretraining, 2 tasks x 2 datasets finetuned, pretrained + 4 finetuned models x K seeds
+        return pre[0] + both[0] + inv(2 * K + 4 * K), pre[1] + both[1]
+    if part == '22': return 0.0, 0           # the same runs as 20 (stored); the control reuses the cached inversions
+    if part == 'benchmark':  # stir_speed --scale paper --fp32-seeds 1: the analysis, then 1 seed twice more (bf16, fp32 ~2x)
+        if name in ('gpu', 'offline', 'paper'):
+            b = vit_cost('vit_base_patch32_224', 224)
+            return (2 * 3 + 2 * 3) * 500 * 50 * b.inversion_step(range(b.depth + 1)), 0
+        tiny = vit_cost('tiny', 32, depth=12, embed_dim=192, num_heads=3, patch_size=4)  # CPU: 8 images, 3 steps, 1 seed, twice
+        return 2 * 2 * 8 * 3 * tiny.inversion_step(range(13)), 0
+    if part == '21':      # per dataset: 2 new starting points (pretrained on the other dataset, scratch), 2 finetunings each
+        k, fl, stp = len(section_settings('21', name)['seeds'] or st['seeds']), 0.0, 0
+        for ds, other in (('cifar10', 'cifar100'), ('cifar100', 'cifar10')):
+            fl += train(sizes[other][0], f['epochs']) + 2 * ft[ds][0] + inv(4 * k)          # 2 new pretrained + 2 finetuned
+            stp += steps(sizes[other][0], f['epochs'], f['batch_size']) + 2 * ft[ds][1]
+        return fl + pre[0] + both[0], stp + pre[1] + both[1]        # a fresh machine rebuilds the weights its tests load
+    if part == '23':
+        r, fl, stp = section_settings('23', name), pre[0], pre[1]
+        for ds, d in [(ds, d) for ds in r['datasets'] for d in r['lr_divisors'] if ds == 'cifar10' or d == 1]:
+            k = len((r['main_seeds'] if (ds, d) == ('cifar10', 1) else r['other_seeds']) or st['seeds'])
+            fl += ft[ds][0] + inv(k * r['epochs'] + k)                                      # every epoch, plus the pretrained model
+            fl += r['epochs'] * len(r['corruptions'] or range(15)) * 5 * r['n_corrupt'] * cost.forward
+            stp += ft[ds][1]
+        return fl, stp
+    return _companion_cost(part, s)
 
+# %% ../nbs/15_reproduce.ipynb #b90816af
 def _companion_cost(part: str, s: dict) -> tuple[float, int]:
     "FLOPs and optimizer steps of notebook 30 (transfer settings of the scale) or 31 (its own settings: see the notebook)."
     if part == '30':
@@ -172,7 +159,28 @@ def _companion_cost(part: str, s: dict) -> tuple[float, int]:
     runs = 3 + 3 * 2                                     # full, linear, surgical; three SpotTune runs at ~2 paths each
     fl = TRAIN_FACTOR * c.forward * (t['n_pretrain'] * t['pretrain_epochs'] + runs * t['n_train'] * t['epochs'])
     fl += 7 * len(t['seeds']) * t['n_images'] * t['iters'] * c.inversion_step(range(c.depth + 1))   # pretrained + 6 finetuned
-    return fl, math.ceil(t['n_pretrain'] / t['batch_size']) * t['pretrain_epochs'] + 6 * math.ceil(t['n_train'] / t['batch_size']) * t['epochs']
+    steps = lambda n, epochs: math.ceil(n / t['batch_size']) * epochs
+    return fl, steps(t['n_pretrain'], t['pretrain_epochs']) + 6 * steps(t['n_train'], t['epochs'])
+
+# %% ../nbs/15_reproduce.ipynb #a9eab363
+def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None = None, device: str = 'H200',
+         efficiency: float = 0.35, step_floor: float = 0.004) -> list[Part]:
+    "The parts of a `reproduce` run at `scale` in priority order (all, or `parts`), each with its FLOPs, steps and estimated seconds."
+    s = get_scale(scale); name = s['name']
+    parts = list(PRIORITY) if parts is None else [str(p) for p in parts]
+    bad = [p for p in parts if p not in SECTION_NOTEBOOKS]
+    if bad: raise ValueError(f"unknown part(s) {bad}: choose from {list(PRIORITY)}")
+    twice = sorted({p for p in parts if parts.count(p) > 1})
+    if twice: raise ValueError(f"part(s) {twice} given more than once: name each part once")
+    sizes, out = _dataset_sizes(s, arrays), []
+    for part in parts:
+        path, what = SECTION_NOTEBOOKS[part]
+        fl, stp = _section_cost(part, s, sizes)
+        secs = fl / (PEAK_BF16.get(device, 1e12) * efficiency)
+        args = BENCHMARK_ARGS['gpu' if name in ('gpu', 'offline', 'paper') else 'cpu'] if part == 'benchmark' else []
+        out.append(Part(part, what, path, 'script' if part == 'benchmark' else 'notebook', fl, stp,
+                        max(secs, stp * step_floor) + 15.0, list(args)))    # + 15 s: starting Python, building models, data
+    return out
 
 def windows(parts: list[Part], window_s: float = 480) -> list[list[Part]]:
     "Parts packed in order into windows of `window_s` seconds (a part never split; the first window holds the first parts)."
@@ -196,128 +204,200 @@ def format_plan(parts: list[Part], scale: str, device: str = 'H200', efficiency:
 
 # %% ../nbs/15_reproduce.ipynb #ccf8e6d4
 class _Markdown(str):
-    "A stand-in for IPython.display.Markdown."
+    "A stand-in for IPython.display.Markdown (where IPython is not installed)."
     def _repr_markdown_(self): return str(self)
 
 class _HTML(str):
-    "A stand-in for IPython.display.HTML."
+    "A stand-in for IPython.display.HTML (where IPython is not installed)."
     def _repr_html_(self): return str(self)
 
+_RICH = (('_repr_markdown_', 'text/markdown'), ('_repr_html_', 'text/html'), ('_repr_latex_', 'text/latex'),
+         ('_repr_svg_', 'image/svg+xml'), ('_repr_png_', 'image/png'), ('_repr_jpeg_', 'image/jpeg'))
+
+def _lines(text: str) -> list[str]: return text.splitlines(keepends=True)
+
 def _mime(obj) -> dict:
-    "The output bundle of an object, as Jupyter would show it."
-    d = {'text/plain': [repr(obj) if not isinstance(obj, (_Markdown, _HTML)) else f'<{type(obj).__name__[1:]} object>']}
-    for attr, mime in (('_repr_markdown_', 'text/markdown'), ('_repr_html_', 'text/html')):
-        if hasattr(obj, attr):
-            try: v = getattr(obj, attr)()
-            except Exception: v = None
-            if v is not None: d[mime] = [v]
+    "The output bundle of `obj` as Jupyter stores it: `text/plain` (its repr) and each rich form it offers."
+    plain = f'<{type(obj).__name__[1:]} object>' if isinstance(obj, (_Markdown, _HTML)) else repr(obj)
+    d = {'text/plain': _lines(plain)}
+    if hasattr(obj, '_ipython_canary_method_should_not_exist_'): return d     # answers every attribute: offers nothing
+    for attr, mime in _RICH:
+        method = getattr(obj, attr, None)
+        try: v = method() if callable(method) else None
+        except Exception: v = None
+        if isinstance(v, tuple): v = v[0]                     # (data, metadata)
+        if v is None: continue
+        if isinstance(v, bytes): v = base64.b64encode(v).decode()
+        d[mime] = v if mime in ('image/png', 'image/jpeg') else _lines(v)
     return d
 
-class _Tee(io.TextIOBase):
-    "Text to a buffer and on to another stream (the log)."
-    def __init__(self, other): self.buf, self.other = io.StringIO(), other
-    def write(self, s): self.buf.write(s); self.other.write(s); return len(s)
-    def flush(self): self.other.flush()
+# %% ../nbs/15_reproduce.ipynb #1f08cef2
+class _Capture:
+    "One cell's outputs in the order they come, as Jupyter keeps them; printed text also goes on to `log`."
+    def __init__(self, log): self.log, self.outputs = log, []
+    def write(self, name: str, text: str):
+        "Text printed to stream `name` (stdout or stderr)."
+        last = self.outputs[-1] if self.outputs else {}
+        if last.get('output_type') == 'stream' and last['name'] == name: last['text'] += text
+        else: self.outputs.append(dict(output_type='stream', name=name, text=text))
+        self.log.write(text)
+    def display(self, *objs, **kw):
+        "What `IPython.display.display` shows: a figure as a PNG, anything else as `_mime` makes it."
+        for o in objs:
+            if hasattr(o, 'savefig') and hasattr(o, 'get_axes'): self._figure(o)
+            else: self.outputs.append(dict(output_type='display_data', metadata={}, data=_mime(o)))
+    def figures(self, *a, **kw):
+        "Every open matplotlib figure as a PNG, then closed: what `plt.show()` and the end of a cell do inline."
+        import matplotlib.pyplot as plt
+        for n in plt.get_fignums(): self._figure(plt.figure(n))
+        plt.close('all')
+    def _figure(self, fig):
+        buf = io.BytesIO(); fig.savefig(buf, format='png', bbox_inches='tight')
+        self.outputs.append(dict(output_type='display_data', metadata={},
+                                 data={'image/png': base64.b64encode(buf.getvalue()).decode(), 'text/plain': [repr(fig)]}))
+    def take(self) -> list:
+        "The outputs so far (stream text as lines), and a fresh start for the next cell."
+        out, self.outputs = self.outputs, []
+        for o in out:
+            if o['output_type'] == 'stream': o['text'] = _lines(o['text'])
+        return out
 
-def _figures() -> list:
-    "Every open matplotlib figure as a display_data PNG output; the figures are closed."
-    import matplotlib.pyplot as plt
-    outs = []
-    for n in plt.get_fignums():
-        buf = io.BytesIO(); plt.figure(n).savefig(buf, format='png', bbox_inches='tight')
-        outs.append(dict(output_type='display_data', metadata={}, data={'image/png': base64.b64encode(buf.getvalue()).decode(),
-                                                                          'text/plain': ['<Figure>']}))
-    plt.close('all')
-    return outs
+class _Stream(io.TextIOBase):
+    "A text stream that hands what is written to a `_Capture` as stream `name`."
+    def __init__(self, capture: _Capture, name: str): self.capture, self.name = capture, name
+    def writable(self): return True
+    def write(self, s): self.capture.write(self.name, s); return len(s)
+    def flush(self): self.capture.log.flush()
 
+# %% ../nbs/15_reproduce.ipynb #14adb6f7
 @contextlib.contextmanager
-def _sandbox(sink: list):
-    """For the run: `from IPython.display import display, Markdown, HTML` gives stand-ins that append outputs to `sink`,
-    matplotlib draws off screen (Agg), progress bars are silent. Everything is put back afterwards."""
-    import matplotlib, tqdm.auto, tqdm.std
-    disp = types.ModuleType('IPython.display')
-    def display(*objs, **kw):
-        for o in objs: sink.append(dict(output_type='display_data', metadata={}, data=_mime(o)))
-    disp.display, disp.Markdown, disp.HTML = display, _Markdown, _HTML
-    try: import IPython as ip                   # the real package where it is; only its display module is replaced
-    except ImportError: ip = types.ModuleType('IPython'); ip.get_ipython, ip.version_info = (lambda: None), (0,)
-    class Quiet(tqdm.std.tqdm):
-        def __init__(self, *a, **k): k['disable'] = True; super().__init__(*a, **k)
+def _sandbox(capture: _Capture):
+    "IPython's display, pyplot's show and tqdm's bars as a notebook run needs them, for the duration of the run."
+    import matplotlib, tqdm.std
+    try: import IPython, IPython.display as real
+    except ImportError: IPython = real = None
     saved = {k: sys.modules.get(k) for k in ('IPython', 'IPython.display')}
-    backend, tq = matplotlib.get_backend(), tqdm.auto.tqdm
-    matplotlib.use('Agg', force=True); tqdm.auto.tqdm = Quiet           # (before the stand-in: pyplot asks IPython for its shell)
-    sys.modules['IPython'], sys.modules['IPython.display'] = ip, disp
-    saved_attr = getattr(ip, 'display', None); ip.display = disp
+    backend = matplotlib.get_backend()
+    matplotlib.use('Agg', force=True)
+    import matplotlib.pyplot as plt                     # (before the stand-in: pyplot asks IPython for its shell)
+    disp = types.ModuleType('IPython.display')
+    disp.display, disp.clear_output = capture.display, (lambda *a, **k: None)
+    disp.Markdown, disp.HTML = (real.Markdown, real.HTML) if real else (_Markdown, _HTML)
+    if real: disp.__getattr__ = lambda name: getattr(real, name)            # Image, Latex, ...: IPython's own
+    ip = IPython or types.ModuleType('IPython')
+    if IPython is None: ip.get_ipython, ip.version_info = (lambda: None), (0,)
+    old_attr, show, init = getattr(ip, 'display', None), plt.show, tqdm.std.tqdm.__init__
+    def quiet(self, *a, **k): k['disable'] = True; init(self, *a, **k)
+    def shown(*a, **k): capture.figures()       # a function: matplotlib sets its __signature__ when the backend changes
+    sys.modules['IPython'], sys.modules['IPython.display'], ip.display = ip, disp, disp
+    plt.show, tqdm.std.tqdm.__init__ = shown, quiet
     try: yield
     finally:
-        if saved_attr is not None: ip.display = saved_attr
+        plt.show, tqdm.std.tqdm.__init__ = show, init
+        if old_attr is not None: ip.display = old_attr
         for k, v in saved.items():
             if v is None: sys.modules.pop(k, None)
             else: sys.modules[k] = v
-        tqdm.auto.tqdm = tq
         try: matplotlib.use(backend, force=True)
         except Exception: pass
 
+# %% ../nbs/15_reproduce.ipynb #2846d7cc
+def _cell_code(src: str) -> str:
+    "A cell's Python: IPython's `%magic` and `!shell` lines become `pass` at the same indentation."
+    return '\n'.join(l[:len(l) - len(l.lstrip())] + 'pass' if l.lstrip().startswith(('%', '!')) else l for l in src.splitlines())
+
+def _shows_value(code: str) -> bool:
+    "Whether Jupyter shows the value of the cell's last expression: not when the cell ends with `;`."
+    skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT)
+    try: toks = [t.string for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type not in skip]
+    except (tokenize.TokenError, SyntaxError): return True
+    return not toks or toks[-1] != ';'
+
+def _run_cell(code: str, ns: dict, filename: str, compiler: codeop.Compile):
+    "Run `code` in `ns` as a notebook cell known to `linecache` as `filename`; the value of its last expression, or None."
+    linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+    tree = ast.parse(code, filename)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) and _shows_value(code) else None
+    exec(compiler(tree, filename, 'exec'), ns)
+    return eval(compiler(ast.Expression(last.value), filename, 'eval'), ns) if last is not None else None
+
+def _skipped(src: str) -> bool:
+    "A cell flagged `#| eval: false`, or `#| gpu` where there is no CUDA (directive lines only, not the text anywhere)."
+    flags = {re.sub(r'\s+', '', l[2:]) for l in src.splitlines() if l.startswith('#|')}
+    return 'eval:false' in flags or ('gpu' in flags and not torch.cuda.is_available())
+
+def _error_output(e: BaseException, filename: str) -> dict:
+    "A cell's error as Jupyter stores it, its traceback from the cell's own lines (`filename`) on: the executor's frames left out."
+    tb = e.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename: tb = tb.tb_next
+    lines = traceback.format_exception(type(e), e, tb)
+    return dict(output_type='error', ename=type(e).__name__, evalue=str(e), traceback=[l.rstrip('\n') for l in lines])
+
+# %% ../nbs/15_reproduce.ipynb #91f44d6a
 def execute_notebook(path: str | os.PathLike, out: str | os.PathLike | None = None, deadline: float | None = None,
-                     log: io.TextIOBase | None = None) -> dict:
+                     log: io.TextIOBase | None = None, keep_going: bool = False) -> dict:
     """Run the code cells of notebook `path` in its folder; write it with its outputs to `out` (if given). Returns
-    `{'status': 'done' | 'budget' | 'error', 'cells': cells run, 'error': message or None, 'seconds': ...}`."""
-    import warnings
+    `{'status': 'done' | 'budget' | 'error' | 'interrupted', 'cells': cells run, 'error': the first error or None, 'seconds': ...}`."""
     path = Path(path).resolve()
     nb = json.loads(path.read_text(encoding='utf-8'))
-    sink, ns, log = [], {'__name__': '__main__'}, log or sys.stdout
+    capture, ns, compiler = _Capture(log or sys.stdout), {'__name__': '__main__'}, codeop.Compile()
     t0, cwd, status, error, n_run = time.time(), os.getcwd(), 'done', None, 0
     os.chdir(path.parent)
     try:
-        with _sandbox(sink):
+        with _sandbox(capture):
             for i, cell in enumerate(nb['cells']):
                 if cell['cell_type'] != 'code': continue
                 src = ''.join(cell['source'])
                 cell['outputs'], cell['execution_count'] = [], None
-                flags = {l.strip() for l in src.splitlines() if l.startswith('#|')}            # directive lines only
-                if '#| eval: false' in flags or ('#| gpu' in flags and not torch.cuda.is_available()): continue
+                if _skipped(src): continue
                 if deadline is not None and time.time() > deadline:
                     status, error = 'budget', f'time budget used up before cell {i}'; break
-                code = '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!')))
-                tee, sink[:] = _Tee(log), []
                 n_run += 1; cell['execution_count'] = n_run
-                result = None
+                value, failed = None, None
+                name = f'<{path.name} cell {i}>'
                 try:
-                    tree = ast.parse(code)
-                    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-                    with contextlib.redirect_stdout(tee), contextlib.redirect_stderr(tee), warnings.catch_warnings():
-                        warnings.filterwarnings('ignore', message='.*non-interactive.*')      # plt.show() under Agg
-                        exec(compile(tree, f'<cell {i}>', 'exec'), ns)
-                        if last is not None: result = eval(compile(ast.Expression(last.value), f'<cell {i}>', 'eval'), ns)
-                except BaseException as e:         # noqa: a cell's error ends the run, as in Jupyter
-                    budget = isinstance(e, BudgetExhausted)
-                    status, error = ('budget' if budget else 'error'), f'cell {i}: {type(e).__name__}: {e}'
-                    if isinstance(e, KeyboardInterrupt): status = 'interrupted'
-                    tb = traceback.format_exception(type(e), e, e.__traceback__)
-                    cell['outputs'] = _stream(tee.buf.getvalue()) + list(sink) + _figures() + [dict(
-                        output_type='error', ename=type(e).__name__, evalue=str(e), traceback=tb)]
-                    break
-                cell['outputs'] = _stream(tee.buf.getvalue()) + list(sink) + _figures()
-                if result is not None:
-                    cell['outputs'].append(dict(output_type='execute_result', execution_count=n_run, metadata={}, data=_mime(result)))
+                    with contextlib.redirect_stdout(_Stream(capture, 'stdout')), contextlib.redirect_stderr(_Stream(capture, 'stderr')):
+                        value = _run_cell(_cell_code(src), ns, name, compiler)
+                except BaseException as e: failed = e         # noqa: a cell's error ends the run, as in Jupyter
+                if value is not None: capture.outputs.append(dict(output_type='execute_result', execution_count=n_run, metadata={},
+                                                                  data=_mime(value)))
+                capture.figures()
+                cell['outputs'] = capture.take() + ([_error_output(failed, name)] if failed is not None else [])
+                if failed is None: continue
+                kind = ('budget' if isinstance(failed, BudgetExhausted) else
+                        'interrupted' if isinstance(failed, KeyboardInterrupt) else 'error')
+                if status == 'done' or kind != 'error': status = kind
+                error = error or f'cell {i}: {type(failed).__name__}: {failed}'
+                if kind != 'error' or not keep_going: break
     finally:
         os.chdir(cwd)
-        if out is not None: atomic_write(out, lambda t: Path(t).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8'))
+        text = json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + '\n'      # as Jupyter writes it
+        if out is not None: atomic_write(out, lambda t: Path(t).write_text(text, encoding='utf-8'))
     return dict(status=status, cells=n_run, error=error, seconds=time.time() - t0)
-
-def _stream(text: str) -> list:
-    return [dict(output_type='stream', name='stdout', text=text.splitlines(keepends=True))] if text else []
 
 # %% ../nbs/15_reproduce.ipynb #2f49496c
 COMPANION_FOLDERS = ('30_invariance_transfer', '31_adaptive_finetuning')   # notebooks that keep their own result files
+_ENTRY_FILES = ('config.json', 'result.json', 'provenance.json')
+
+def returnable(rel: str | os.PathLike) -> bool:
+    """Whether `rel` (a path inside a results folder) is a result file a window brings back: a store entry's
+    `<kind>/<16 hex digits>/{config,result,provenance}.json`, notebook 30's `30_invariance_transfer/<scale>.json`,
+    31's `31_adaptive_finetuning/<scale>-<8 hex digits>/results.json`, or `reproduce-<scale>.json`."""
+    parts, scales = PurePosixPath(Path(rel).as_posix()).parts, '|'.join(SCALE_NAMES)
+    if not parts: return False
+    if len(parts) == 1: return re.fullmatch(rf'reproduce-({scales})\.json', parts[0]) is not None
+    if parts[0] == COMPANION_FOLDERS[0]: return len(parts) == 2 and re.fullmatch(rf'({scales})\.json', parts[1]) is not None
+    if parts[0] == COMPANION_FOLDERS[1]:
+        return len(parts) == 3 and re.fullmatch(rf'({scales})-[0-9a-f]{{8}}', parts[1]) is not None and parts[2] == 'results.json'
+    return (len(parts) == 3 and re.fullmatch(r'[A-Za-z0-9_][A-Za-z0-9_.-]*', parts[0]) is not None
+            and re.fullmatch(r'[0-9a-f]{16}', parts[1]) is not None and parts[2] in _ENTRY_FILES)
 
 def collect_results(src: str | os.PathLike, dest: str | os.PathLike) -> list[Path]:
-    "Copy every result JSON under `src` (store entries and the companion notebooks' files) to `dest`, same layout; no weights, checkpoints or inversions."
+    "Copy every result file under `src` (`returnable`: JSON only, no weights, checkpoints or inversions) to `dest`, same layout."
     src, dest, out = Path(src), Path(dest), []
     for f in sorted(src.rglob('*.json')):
         rel = f.relative_to(src)
-        if {'checkpoints', 'inversions'} & set(rel.parts) or f.name == 'history.json': continue
-        if not (rel.parts[0] in COMPANION_FOLDERS or f.name in ('config.json', 'result.json')): continue
+        if not returnable(rel) or not f.is_file() or f.is_symlink(): continue
         target = dest/rel
         atomic_write(target, lambda t, f=f: shutil.copyfile(f, t)); out.append(target)
     return out
@@ -328,10 +408,11 @@ def _seed_companions(stored: list[Path], store: Path):
         for name in COMPANION_FOLDERS:
             for f in (root/name).rglob('*.json') if (root/name).is_dir() else []:
                 target = store/f.relative_to(root)
-                if not target.exists(): atomic_write(target, lambda t, f=f: shutil.copyfile(f, t))
+                if returnable(f.relative_to(root)) and not target.exists(): atomic_write(target, lambda t, f=f: shutil.copyfile(f, t))
 
+# %% ../nbs/15_reproduce.ipynb #ec6ef2de
 def prune_checkpoints(store: str | os.PathLike) -> int:
-    """Delete finetuning checkpoints (350 MB each for ViT-B/32) and every pretraining checkpoint but the last: bytes freed.
+    """Delete finetuning checkpoints and every pretraining checkpoint but the last: bytes freed.
     A later computation that needs them trains them again (`Experiment.finetuned` rebuilds missing checkpoints)."""
     freed = 0
     for d in Path(store).glob('*/*/checkpoints'):
@@ -342,6 +423,19 @@ def prune_checkpoints(store: str | os.PathLike) -> int:
     return freed
 
 # %% ../nbs/15_reproduce.ipynb #7d6dd3b9
+_CLONE = "git clone https://github.com/stir-ft/stir_ft && cd stir_ft && pip install -e ."
+
+def _checkout(pkg: Path | None = None) -> Path:
+    "The checkout of the repository the package is imported from (`pkg`: the package folder); the section notebooks live there."
+    import stir_ft
+    repo = (pkg or Path(stir_ft.__file__).resolve().parent).parent
+    missing = [p for p, _ in SECTION_NOTEBOOKS.values() if not (repo/p).is_file()]
+    if missing: raise FileNotFoundError(
+        f"stir-ft reproduce runs the section notebooks (nbs/20_finetuning_task.ipynb, ...) and benchmarks/stir_speed.py of a "
+        f"checkout of the repository, which an installed package does not include (none next to {repo}): get a checkout with "
+        f"`{_CLONE}` and run the command there")
+    return repo
+
 def _device_name() -> str:
     if torch.cuda.is_available(): return torch.cuda.get_device_name(0)
     import platform
@@ -352,14 +446,32 @@ def _device_kind(name: str) -> str:
 
 def _count_results(store: Path) -> int: return len(list(store.glob('*/*/result.json')))
 
+# %% ../nbs/15_reproduce.ipynb #76dd1794
+def _json_object(path: Path, what: str, fix: str, name: str | None = None) -> dict:
+    "The JSON object in `path`; an error naming the file (as `name`), `what` it should be and the `fix` if it is not."
+    name = name or str(path)
+    try: v = json.loads(Path(path).read_text(encoding='utf-8'))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{name} is not complete JSON ({e}): {fix}") from None
+    if not isinstance(v, dict): raise ValueError(f"{name} holds a JSON {type(v).__name__}, not {what}: {fix}")
+    return v
+
+def _read_summary(path: Path, fix: str) -> dict:
+    "A run's summary (`summary.json`, `reproduce-<scale>.json`): an object with a `scale`, `parts` (each with a `status`) and `calls`."
+    s = _json_object(path, "a summary of stir-ft reproduce (an object with 'scale' and 'parts')", fix)
+    parts, calls = s.get('parts', {}), s.get('calls', [])
+    ok = (isinstance(s.get('scale'), str) and isinstance(calls, list) and isinstance(parts, dict)
+          and all(isinstance(v, dict) and isinstance(v.get('status'), str) for v in parts.values()))
+    if not ok:
+        raise ValueError(f"{path} is not a summary of stir-ft reproduce (its 'scale', 'parts' or 'calls' has the wrong shape): {fix}")
+    return s
+
 def _done_parts(out: Path, stored: list[Path], scale: str) -> dict:
     "Parts finished in earlier calls: from `out/summary.json` and from `reproduce-<scale>.json` in the stored folders."
     done = {}
     for f in [out/'summary.json', *[r/f'reproduce-{scale}.json' for r in stored]]:
         if f.exists():
-            try: parts = json.loads(f.read_text()).get('parts', {})
-            except json.JSONDecodeError: continue
-            done.update({k: v for k, v in parts.items() if v.get('status') == 'done'})
+            parts = _read_summary(f, 'move it aside (the parts it lists run again) or restore it')['parts']
+            done.update({k: v for k, v in parts.items() if v['status'] == 'done'})
     return done
 
 def _write_summary(summary: dict, out: Path):
@@ -371,7 +483,8 @@ def _write_summary(summary: dict, out: Path):
         lines.append(f"| {k} | {v['status']} | {v.get('seconds', 0):.0f} | {v.get('estimate', 0):.0f} | {v.get('new_results', 0)} | {v.get('what', '')} |")
     atomic_write(out/'summary.md', lambda t: Path(t).write_text('\n'.join(lines) + '\n'))
 
-def _run_part(part: Part, repo: Path, out: Path, env: dict, deadline: float, hard: float, say) -> dict:
+# %% ../nbs/15_reproduce.ipynb #b298bee5
+def _run_part(part: Part, repo: Path, out: Path, env: dict, deadline: float, hard: float) -> dict:
     "Run one part in a child process until it ends or the hard deadline passes; its status."
     log = out/'logs'/f'{part.name}.log'; log.parent.mkdir(parents=True, exist_ok=True)
     if part.kind == 'script':
@@ -400,47 +513,37 @@ def _run_part(part: Part, repo: Path, out: Path, env: dict, deadline: float, har
         res['error'] = why + (f"; the log ends: {text.strip().splitlines()[-1][:300]}" if text.strip() else '')
     return res
 
-def reproduce(scale: str = 'gpu', budget: float = 450, out: str | os.PathLike = 'reproduce_out', *, parts: list | None = None,
-              stored: str | os.PathLike | list | None = None, arrays: str | os.PathLike | None = None, reserve: float | None = None,
-              dry_run: bool = False, window: float = 480, prune: bool | None = None, max_units: int | None = None, say=print) -> dict:
-    """Run the parts of `plan(scale)` that are missing, in priority order, within `budget` seconds; results in `out`.
-    `stored`: read-only results folders (default: `$STIR_FT_STORED` or the repository's `stored_results/`) whose results
-    and finished parts count as done. `max_units`: stop each part after that many units of work (a rehearsal's budget).
-    Returns the summary (also in `out/summary.json` and `out/summary.md`)."""
-    t_start = time.time()
+# %% ../nbs/15_reproduce.ipynb #d74d8041
+def _positive(v, name: str, fix: str, zero: bool = False) -> float:
+    "`v` as a float when it is a finite number > 0 (>= 0 with `zero`); else an error naming the argument and the fix."
+    number = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    ok = number and math.isfinite(v) and (v >= 0 if zero else v > 0)
+    if not ok: raise ValueError(f"{name} must be a number of seconds {'>= 0' if zero else '> 0'}, got {v!r}: {fix}")
+    return float(v)
+
+def _check_run(scale, budget, out, stored, arrays, reserve, window, max_units) -> tuple[str, Path, list[Path]]:
+    "The scale's name, `out` and the stored folders, after refusing every argument that would fail later."
     name = get_scale(scale)['name']
-    if not (isinstance(budget, (int, float)) and budget > 0): raise ValueError(f"budget must be a number of seconds > 0, got {budget!r}")
-    import stir_ft
-    repo = Path(stir_ft.__file__).resolve().parent.parent
-    if not (repo/'nbs'/'20_finetuning_task.ipynb').exists():
-        raise FileNotFoundError(f"reproduce runs the section notebooks of a checkout of the repository; none next to {repo}")
-    out = Path(out).resolve(); store = out/'store'
-    stored = [Path(p).resolve() for p in ([stored] if isinstance(stored, (str, os.PathLike)) else stored)] if stored is not None else \
-             [p.resolve() for p in ([Path(x) for x in os.environ['STIR_FT_STORED'].split(os.pathsep) if x] if os.environ.get('STIR_FT_STORED')
-                                    else [repo/'stored_results'] if (repo/'stored_results').is_dir() else [])]
-    device = _device_name()
-    kind = _device_kind(device) if torch.cuda.is_available() or name in ('smoke', 'cpu') else 'H200'   # a dry run here plans the GPU run
-    todo = plan(name, parts, arrays, kind)
-    say(format_plan(todo, name, kind, window_s=window))
-    summary = dict(scale=name, device=device, calls=[], parts={}, left=[], plan=[asdict(p) for p in todo])
-    if (out/'summary.json').exists():
-        old = json.loads((out/'summary.json').read_text())
-        if old.get('scale') == name: summary.update(calls=old.get('calls', []), parts=old.get('parts', {}))
-    if dry_run:
-        summary['left'] = [p.name for p in todo]
-        return summary
-    done = _done_parts(out, stored, name)
-    reserve = min(60.0, 0.1 * budget) if reserve is None else float(reserve)
-    prune = name in ('gpu', 'offline', 'paper') if prune is None else prune
-    env = dict(os.environ, STIR_FT_SCALE=name, STIR_FT_RESULTS=str(store), STIR_FT_STORED=os.pathsep.join(map(str, stored)),
-               PYTHONPATH=os.pathsep.join([str(repo), os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep), MPLBACKEND='Agg')
-    env.pop('IN_TEST', None); env.pop('STIR_FT_MAX_UNITS', None)
-    if max_units is not None: env['STIR_FT_MAX_UNITS'] = str(int(max_units))
-    if arrays is not None: env['STIR_FT_ARRAYS'] = str(Path(arrays).resolve())
-    store.mkdir(parents=True, exist_ok=True); _seed_companions(stored, store)
-    call = dict(started=time.strftime('%Y-%m-%d %H:%M:%S'), budget=budget, device=device, ran=[])
-    summary['calls'].append(call)
-    end, started = t_start + budget, 0
+    _positive(budget, 'budget', 'give the seconds this call may take, e.g. 450')
+    _positive(window, 'window', 'give the length of a window in seconds, e.g. 480')
+    if reserve is not None and _positive(reserve, 'reserve', 'e.g. 30', zero=True) >= budget:
+        raise ValueError(f"reserve ({reserve} s) must be less than the budget ({budget} s): leave it out for the default")
+    if max_units is not None and (isinstance(max_units, bool) or not isinstance(max_units, (int, np.integer)) or max_units < 1):
+        raise ValueError(f"max_units must be a whole number >= 1, got {max_units!r}")
+    if not str(out).strip(): raise ValueError("out is empty: give a folder for the results, e.g. reproduce_out")
+    out = Path(out).expanduser().resolve()
+    if out.exists() and not out.is_dir(): raise ValueError(f"out {out} is a file: give a folder (it is created if missing)")
+    if arrays is not None and not Path(arrays).expanduser().is_file():
+        raise FileNotFoundError(f"no array file at {arrays}: give the CIFAR array file (.npz; notebook 15, 'A GPU window', makes one)")
+    for p in [] if stored is None else [stored] if isinstance(stored, (str, os.PathLike)) else stored:
+        if not Path(p).expanduser().is_dir(): raise FileNotFoundError(f"no stored results folder at {p}: give an existing folder (or none)")
+    return name, out, [p.resolve() for p in stored_roots(stored)]
+
+# %% ../nbs/15_reproduce.ipynb #fb384d75
+def _run_parts(todo: list[Part], done: dict, summary: dict, call: dict, repo: Path, out: Path, env: dict, end: float,
+               reserve: float, prune: bool, say):
+    "The parts of `todo` not `done`, in order, while the clock allows (the first part of a call always starts)."
+    started = 0
     for p in todo:
         if p.name in done:
             summary['parts'].setdefault(p.name, dict(done[p.name])); say(f"{p.name}: done in an earlier call, skipped"); continue
@@ -448,51 +551,258 @@ def reproduce(scale: str = 'gpu', budget: float = 450, out: str | os.PathLike = 
         if started and p.seconds > left - reserve:
             say(f"{p.name}: estimated {p.seconds:.0f} s, {left:.0f} s left: not started (the next call begins here)"); break
         say(f"{p.name}: {p.what} (estimate {p.seconds:.0f} s, {left:.0f} s left)")
-        n0 = _count_results(store)
-        res = _run_part(p, repo, out, env, end - reserve, end, say)
-        res.update(what=p.what, estimate=p.seconds, new_results=_count_results(store) - n0, device=device)
+        n0 = _count_results(out/'store')
+        res = _run_part(p, repo, out, env, end - reserve, end)
+        res.update(what=p.what, estimate=p.seconds, new_results=_count_results(out/'store') - n0, device=summary['device'])
         summary['parts'][p.name] = res; call['ran'].append(p.name); started += 1
-        if prune: res['pruned_bytes'] = prune_checkpoints(store)
+        if prune: res['pruned_bytes'] = prune_checkpoints(out/'store')
         say(f"{p.name}: {res['status']} in {res['seconds']:.0f} s ({res['new_results']} new results)"
             + (f": {res['error']}" if res.get('error') else ''))
         summary['left'] = [q.name for q in todo if summary['parts'].get(q.name, {}).get('status') != 'done']
         _write_summary(summary, out)
         if res['status'] in ('budget', 'stopped at the budget'): break      # an error ends one part; the others may not need it
+
+# %% ../nbs/15_reproduce.ipynb #4001373d
+def reproduce(scale: str = 'gpu', budget: float = 450, out: str | os.PathLike = 'reproduce_out', *, parts: list | None = None,
+              stored: str | os.PathLike | list | None = None, arrays: str | os.PathLike | None = None, reserve: float | None = None,
+              dry_run: bool = False, window: float = 480, prune: bool | None = None, max_units: int | None = None, say=print) -> dict:
+    """Run the parts of `plan(scale)` that are missing, in priority order, within `budget` seconds; results in `out`.
+    `stored`: read-only results folders (default: `stored_roots()`) whose results and finished parts count as done.
+    `max_units`: stop each part after that many units of work (a rehearsal's budget).
+    Returns the summary (also in `out/summary.json` and `out/summary.md`)."""
+    t_start = time.time()
+    name, out, stored = _check_run(scale, budget, out, stored, arrays, reserve, window, max_units)
+    device = _device_name()
+    kind = _device_kind(device) if torch.cuda.is_available() or name in ('smoke', 'cpu') else 'H200'   # a dry run here plans the GPU run
+    todo = plan(name, parts, arrays, kind)
+    summary = dict(scale=name, device=device, calls=[], parts={}, left=[], plan=[asdict(p) for p in todo])
+    if (out/'summary.json').exists():
+        old = _read_summary(out/'summary.json', 'move it aside or choose another out folder')
+        if old['scale'] == name: summary.update(calls=old.get('calls', []), parts=old['parts'])
+    say(format_plan(todo, name, kind, window_s=window))
+    if dry_run:
+        summary['left'] = [p.name for p in todo]
+        return summary
+    repo, done = _checkout(), _done_parts(out, stored, name)
+    reserve = min(60.0, 0.1 * budget) if reserve is None else float(reserve)
+    prune = name in ('gpu', 'offline', 'paper') if prune is None else prune
+    env = dict(os.environ, STIR_FT_SCALE=name, STIR_FT_RESULTS=str(out/'store'), STIR_FT_STORED=os.pathsep.join(map(str, stored)),
+               PYTHONPATH=os.pathsep.join([str(repo), os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep), MPLBACKEND='Agg')
+    env.pop('IN_TEST', None); env.pop('STIR_FT_MAX_UNITS', None)
+    if max_units is not None: env['STIR_FT_MAX_UNITS'] = str(int(max_units))
+    if arrays is not None: env['STIR_FT_ARRAYS'] = str(Path(arrays).expanduser().resolve())
+    (out/'store').mkdir(parents=True, exist_ok=True); _seed_companions(stored, out/'store')
+    call = dict(started=time.strftime('%Y-%m-%d %H:%M:%S'), budget=budget, device=device, ran=[])
+    summary['calls'].append(call)
+    _run_parts(todo, done, summary, call, repo, out, env, t_start + budget, reserve, prune, say)
     summary['left'] = [q.name for q in todo if summary['parts'].get(q.name, {}).get('status') != 'done' and q.name not in done]
     call['seconds'] = time.time() - t_start
-    collect_results(store, out/'stored_results')
+    collect_results(out/'store', out/'stored_results')
     save_json(dict(scale=name, device=device, parts=summary['parts']), out/'stored_results'/f'reproduce-{name}.json')
     _write_summary(summary, out)
     say(f"left: {', '.join(summary['left']) or 'nothing'}; summary in {out/'summary.md'}")
     return summary
 
 # %% ../nbs/15_reproduce.ipynb #9298cb49
-def main(argv: list[str] | None = None) -> int:
-    "`stir-ft reproduce [--scale gpu] [--budget 450] [--out DIR] [--parts 20,22] [--dry-run] ...`; 0 when everything asked for is done."
-    p = argparse.ArgumentParser(prog='stir-ft reproduce', description="Run the paper's section notebooks in priority order within a time budget; "
-                                "rerun to continue. Results in OUT/store, executed notebooks in OUT/notebooks, JSON to bring back in OUT/stored_results.")
+class _Usage(Exception): pass
+
+def _interrupt(signum, frame): raise KeyboardInterrupt(f'signal {signum}')
+
+class _Parser(argparse.ArgumentParser):
+    "An argument parser whose mistakes are one line (raised as `_Usage`, printed by `_one_line`)."
+    def error(self, message): raise _Usage(f"{message} (--help lists the options)")
+
+def _one_line(prog: str, run, debug: bool = False) -> int:
+    "`run()`'s exit status; an error is one line on stderr and status 2 (130 for Ctrl-C), its traceback only with `debug`."
+    try: return run()
+    except _Usage as e: print(f"{prog}: error: {e}", file=sys.stderr); return 2
+    except KeyboardInterrupt:
+        if debug: raise
+        print(f"{prog}: interrupted (the same command continues where it stopped)", file=sys.stderr); return 130
+    except Exception as e:
+        if debug: raise
+        msg = ' '.join(str(e).split()) or type(e).__name__
+        print(f"{prog}: error: {msg}  [{type(e).__name__}; --debug shows the traceback]", file=sys.stderr); return 2
+
+# %% ../nbs/15_reproduce.ipynb #ae08575d
+def _reproduce_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog='stir-ft reproduce', description="Run the paper's section notebooks in priority order within a time budget; "
+                "rerun to continue. Results in OUT/store, executed notebooks in OUT/notebooks, JSON to bring back in "
+                "OUT/stored_results. `stir-ft reproduce import TARBALL` (also `stir-ft import`) brings them home.")
     p.add_argument('--scale', default='gpu', help=f"one of {', '.join(SCALE_NAMES)} (default gpu)")
     p.add_argument('--budget', type=float, default=450, help='seconds this call may take (default 450: an 8-minute window less start-up)')
     p.add_argument('--out', default='reproduce_out', help='folder for the store, the executed notebooks, logs and the summary')
     p.add_argument('--parts', default=None, help=f"comma-separated subset of {','.join(PRIORITY)} (default all, in that order)")
-    p.add_argument('--stored', default=None, help='read-only results folders (os.pathsep-separated); default $STIR_FT_STORED or stored_results/')
-    p.add_argument('--arrays', default=None, help='CIFAR array file (.npz); default $STIR_FT_ARRAYS or ../shared/data/cifar_prefix.npz')
-    p.add_argument('--reserve', type=float, default=None, help='seconds kept for the unit of work in flight (default 10%% of the budget, at most 60)')
+    p.add_argument('--stored', default=None,
+                   help='read-only results folders (os.pathsep-separated); default $STIR_FT_STORED or stored_results/')
+    p.add_argument('--arrays', default=None, help='CIFAR array file (.npz); default $STIR_FT_ARRAYS (see find_arrays)')
+    p.add_argument('--reserve', type=float, default=None,
+                   help='seconds kept for the unit of work in flight (default 10%% of the budget, at most 60)')
     p.add_argument('--window', type=float, default=480, help='window length for the plan (seconds)')
     p.add_argument('--max-units', type=int, default=None, help='stop each part after this many units of work (rehearsals)')
     p.add_argument('--keep-checkpoints', action='store_true', help='keep finetuning checkpoints (pruned by default at gpu/offline/paper)')
     p.add_argument('--dry-run', action='store_true', help='print the plan and the estimate; run nothing')
+    p.add_argument('--debug', action='store_true', help='on an error, show the traceback')
     p.add_argument('--execute', nargs=2, metavar=('NOTEBOOK', 'OUT'), help=argparse.SUPPRESS)   # one part, in a child process
-    a = p.parse_args(argv)
-    if a.execute:
-        d = os.environ.get('STIR_FT_DEADLINE')
-        r = execute_notebook(a.execute[0], a.execute[1], deadline=float(d) if d else None)
-        print(json.dumps(r))
-        return {'done': 0, 'budget': 3}.get(r['status'], 1)
-    stored = a.stored.split(os.pathsep) if a.stored else None
-    s = reproduce(a.scale, a.budget, a.out, parts=a.parts.split(',') if a.parts else None, stored=stored, arrays=a.arrays,
-                  reserve=a.reserve, dry_run=a.dry_run, window=a.window, prune=False if a.keep_checkpoints else None,
-                  max_units=a.max_units)
-    return 0 if a.dry_run or not s['left'] else 3
+    return p
+
+def main(argv: list[str] | None = None) -> int:
+    """`stir-ft reproduce [--scale gpu] [--budget 450] [--out DIR] [--parts 20,22] [--dry-run] ...` (0: everything asked for
+    is done, 3: parts left for the next call, 2: a mistake, said in one line); `... reproduce import TARBALL`: `import_main`."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ['import']: return import_main(argv[1:])
+    def run():
+        a = _reproduce_parser().parse_args(argv)
+        if a.execute:                 # a part in its own process: stopped (SIGTERM) at the budget, it still writes its notebook
+            signal.signal(signal.SIGTERM, _interrupt)
+            d = os.environ.get('STIR_FT_DEADLINE')
+            r = execute_notebook(a.execute[0], a.execute[1], deadline=float(d) if d else None)
+            print(json.dumps(r))
+            return {'done': 0, 'budget': 3}.get(r['status'], 1)
+        parts = None if a.parts is None else [p.strip() for p in a.parts.split(',') if p.strip()]
+        if parts == []: raise _Usage(f"--parts names no part: give some of {','.join(PRIORITY)}, or leave it out for all")
+        s = reproduce(a.scale, a.budget, a.out, parts=parts, stored=a.stored.split(os.pathsep) if a.stored else None,
+                      arrays=a.arrays, reserve=a.reserve, dry_run=a.dry_run, window=a.window,
+                      prune=False if a.keep_checkpoints else None, max_units=a.max_units)
+        return 0 if a.dry_run or not s['left'] else 3
+    return _one_line('stir-ft reproduce', run, '--debug' in argv)
+
+# %% ../nbs/15_reproduce.ipynb #b69db35e
+class ImportRefused(ValueError):
+    "A tarball that `import_results` does not import; nothing was copied."
+    def __init__(self, message: str): super().__init__(message)
+
+_MAX_MEMBER = 512 * 2**20          # bytes: a results file or an executed notebook is far smaller
+
+def _member_path(m: tarfile.TarInfo) -> str:
+    "The path of tarball member `m`, refusing what could reach outside the extraction folder or is not a plain file or folder."
+    name = m.name
+    if m.issym() or m.islnk():
+        raise ImportRefused(f"member {name!r} is a {'symbolic' if m.issym() else 'hard'} link (to {m.linkname!r}); "
+                            "a window's tarball holds only plain files")
+    if not (m.isfile() or m.isdir()):
+        what = {tarfile.CHRTYPE: 'a character device', tarfile.BLKTYPE: 'a block device',
+                tarfile.FIFOTYPE: 'a named pipe'}.get(m.type, 'not a plain file')
+        raise ImportRefused(f"member {name!r} is {what}; a window's tarball holds only plain files")
+    if name.startswith(('/', '\\')) or re.match(r'[A-Za-z]:', name): raise ImportRefused(f"member {name!r} has an absolute path")
+    parts = [p for p in name.split('/') if p not in ('', '.')]
+    if '..' in parts: raise ImportRefused(f"member {name!r} has '..' in its path")
+    if not parts or not all(re.fullmatch(r'[A-Za-z0-9_][A-Za-z0-9_.-]*', p) for p in parts):
+        raise ImportRefused(f"member {name!r} has a name of other characters than letters, digits, '_', '.' and '-'")
+    if m.size > _MAX_MEMBER: raise ImportRefused(f"member {name!r} is {m.size / 2**20:.0f} MiB; results and notebooks are far smaller")
+    return '/'.join(parts)
+
+def _extract(tarball: Path, dest: Path) -> list[str]:
+    "Extract the plain files of `tarball` into `dest` once every member passed `_member_path`; their paths, relative to `dest`."
+    try: tf = tarfile.open(tarball, 'r:*')
+    except (tarfile.TarError, OSError): raise ImportRefused(f"{tarball.name} is not a readable tar archive (tar or tar.gz)") from None
+    with tf:
+        try: members = tf.getmembers()
+        except (tarfile.TarError, EOFError, OSError, zlib.error) as e: raise ImportRefused(f"{tarball.name} is damaged ({e})") from None
+        paths, files = [_member_path(m) for m in members], []       # every member checked before anything is written
+        for m, rel in zip(members, paths):
+            if m.isdir(): continue
+            if rel in files: raise ImportRefused(f"member {rel!r} appears twice")
+            target = dest/rel
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with tf.extractfile(m) as src, open(target, 'xb') as f: shutil.copyfileobj(src, f)
+            except (OSError, tarfile.TarError, EOFError, zlib.error) as e:
+                raise ImportRefused(f"member {rel!r} cannot be extracted ({e}): the tarball is damaged") from None
+            files.append(rel)
+    return files
+
+# %% ../nbs/15_reproduce.ipynb #5be26cf6
+_RETURNED_NOTEBOOKS = tuple(Path(p).name for p, _ in SECTION_NOTEBOOKS.values() if p.endswith('.ipynb'))
+
+def _text(path: Path, rel: str) -> str:
+    try: return path.read_text(encoding='utf-8')
+    except UnicodeDecodeError: raise ImportRefused(f"{rel!r} is not UTF-8 text") from None
+
+def _same_cells(got: Path, rel: str, mine: Path):
+    "Refuse the executed notebook `got` unless its cells (kind and source) are those of the checkout's notebook `mine`."
+    try: nb = _json_object(got, 'a notebook', 'a window brings back notebooks as it ran them', rel)
+    except ValueError as e: raise ImportRefused(str(e)) from None
+    if not isinstance(nb.get('cells'), list) or not all(isinstance(c, dict) for c in nb['cells']):
+        raise ImportRefused(f"{rel!r} is not a notebook (no list of cells)")
+    if not mine.is_file(): raise ImportRefused(f"{rel!r}: the checkout has no {mine.name} to compare it with")
+    cells = lambda nb: [(c.get('cell_type'), ''.join(c.get('source', ''))) for c in nb['cells']]
+    if cells(nb) != cells(json.loads(mine.read_text(encoding='utf-8'))):
+        raise ImportRefused(f"{rel!r}: its cells differ from the checkout's nbs/{mine.name} (the window ran another version); "
+                            "run a new window with this checkout, or import only the results (--no-notebooks)")
+
+def _import_plan(tmp: Path, files: list[str], repo: Path, notebooks: bool = True) -> list[tuple[Path, Path]]:
+    "(extracted file, target in `repo`) for every file of a window's tarball extracted in `tmp`; refuses anything else."
+    if 'summary.json' not in files: raise ImportRefused("no summary.json: this is not a tarball of stir-ft reproduce")
+    try: scale = _json_object(tmp/'summary.json', 'a summary', 'take the tarball as the window packed it', 'summary.json').get('scale')
+    except ValueError as e: raise ImportRefused(str(e)) from None
+    if not isinstance(scale, str) or scale not in SCALE_NAMES:
+        raise ImportRefused(f"summary.json names the scale {scale!r}, not one of {', '.join(SCALE_NAMES)}")
+    out = []
+    for rel in files:
+        top, rest, src = rel.split('/')[0], rel.partition('/')[2], tmp/rel
+        if rel == 'summary.json' or (top == 'logs' and '/' not in rest and rest.endswith('.log')): continue   # read, not kept
+        if rel == 'summary.md': _text(src, rel); out.append((src, repo/'stored_results'/f'summary-{scale}.md'))
+        elif top == 'stored_results' and returnable(rest):
+            try: _json_object(src, 'the JSON object of a result', 'the tarball is damaged or was not packed by stir-ft reproduce', repr(rel))
+            except ValueError as e: raise ImportRefused(str(e)) from None
+            out.append((src, repo/'stored_results'/rest))
+        elif top == 'notebooks' and rest in _RETURNED_NOTEBOOKS:
+            _same_cells(src, rel, repo/'nbs'/rest)
+            if notebooks: out.append((src, repo/'nbs'/rest))
+        elif top == 'benchmarks' and '/' not in rest and rest.endswith('.txt'):
+            _text(src, rel); out.append((src, repo/'benchmarks'/'results'/rest))
+        elif top == 'notebooks': raise ImportRefused(f"{rel!r} is not a section or companion notebook ({', '.join(_RETURNED_NOTEBOOKS)}); "
+                                                     "library notebooks are source and tests, never imported")
+        else: raise ImportRefused(f"{rel!r} is not a file a window brings back (see `returnable` and notebook 15's table)")
+    return out
+
+# %% ../nbs/15_reproduce.ipynb #b57f992b
+def _find_checkout(repo: str | os.PathLike | None = None) -> Path:
+    "`repo`, else the nearest folder from the current one up that holds a checkout (settings.ini and nbs/)."
+    if repo is not None:
+        r = Path(repo).expanduser().absolute()
+        if not ((r/'settings.ini').is_file() and (r/'nbs').is_dir()):
+            raise FileNotFoundError(f"{r} is not a checkout of stir_ft (no settings.ini and nbs/): give the folder of one")
+        return r
+    for r in [Path.cwd(), *Path.cwd().parents]:
+        if (r/'settings.ini').is_file() and (r/'nbs').is_dir(): return r
+    raise FileNotFoundError("stir-ft import writes into a checkout of the repository: run it inside one (the folder with "
+                            f"settings.ini and nbs/; `{_CLONE}` makes one) or give --repo")
+
+def import_results(tarball: str | os.PathLike, repo: str | os.PathLike | None = None, notebooks: bool = True, say=print) -> list[Path]:
+    """Import a window's `reproduce.tgz` (or the folder holding it) into the checkout `repo` (default: the one the current
+    folder is in): results into `stored_results/`, notebooks into `nbs/`, benchmark output into `benchmarks/results/`.
+    Every file is checked before any is copied; returns the files written."""
+    src = Path(tarball).expanduser().absolute()                  # a relative path is relative to the current folder
+    if src.is_dir(): src = src/'reproduce.tgz'
+    if not src.is_file(): raise FileNotFoundError(f"no tarball at {src}: give the reproduce.tgz a window packed (or its folder)")
+    repo = _find_checkout(repo)
+    with tempfile.TemporaryDirectory(prefix='stir_ft_import_') as tmp:
+        try: copies = _import_plan(Path(tmp), _extract(src, Path(tmp)), repo, notebooks)
+        except ImportRefused as e: raise ImportRefused(f"refused {src.name}: {e}; nothing was imported") from None
+        for s, t in copies: atomic_write(t, lambda p, s=s: shutil.copyfile(s, p))
+    written = [t for _, t in copies]
+    say(f"imported {len(written)} files from {os.path.relpath(src)} into {os.path.relpath(repo)}:\n"
+        + '\n'.join(f'  {t.relative_to(repo)}' for t in written))
+    if any(t.suffix == '.ipynb' for t in written):
+        say("next: nbdev_clean (it normalises the notebooks' metadata), review the outputs with git diff, then commit")
+    return written
+
+# %% ../nbs/15_reproduce.ipynb #da4cb88b
+def import_main(argv: list[str] | None = None) -> int:
+    "`stir-ft import TARBALL [--repo DIR] [--no-notebooks]`: `import_results` as a command (exit 2 and one line on a refusal)."
+    p = _Parser(prog='stir-ft import', description="Bring a GPU window's reproduce.tgz into this checkout: results into "
+                "stored_results/, executed section notebooks into nbs/, benchmark output into benchmarks/results/.")
+    p.add_argument('tarball', help='the reproduce.tgz a window packed, or the folder holding it (relative to the current folder)')
+    p.add_argument('--repo', default=None, help='the checkout to import into (default: the one the current folder is in)')
+    p.add_argument('--no-notebooks', action='store_true', help='import the results only, not the executed notebooks')
+    p.add_argument('--debug', action='store_true', help='on an error, show the traceback')
+    argv = sys.argv[1:] if argv is None else list(argv)
+    def run():
+        a = p.parse_args(argv)
+        import_results(a.tarball, a.repo, notebooks=not a.no_notebooks)
+        return 0
+    return _one_line('stir-ft import', run, '--debug' in argv)
 
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())     # python -m stir_ft.reproduce (not a notebook)

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# Prepare what a GPU window needs, here (with network to the package registry): the CIFAR array file and the one wheel
-# the GPU machine lacks (fastcore, for the notebooks' test cells), in git-ignored folders that the device call carries.
-# Usage: bash tools/gpu_prepare.sh [array file, default ../shared/data/cifar_prefix.npz]
+# Prepare a GPU window, on a machine with network to the package index, in the checkout (notebook 15, "A GPU window"):
+#   bash tools/gpu_prepare.sh ARRAYS.npz [PACKAGE ...]
+# copies the CIFAR array file to .gpu/cifar.npz and downloads into .gpu/wheels/ the wheels of the packages the GPU
+# machine lacks (default: fastcore, which the notebooks' test cells use; $GPU_PYTHON, e.g. 3.12, picks the wheels for
+# that Python where it differs from this one). .gpu/ is git-ignored; copy the checkout with it to the GPU machine.
 set -euo pipefail
+if [ $# -lt 1 ] || [ ! -f "$1" ]; then
+  echo "usage: bash tools/gpu_prepare.sh ARRAYS.npz [PACKAGE ...]: ARRAYS.npz is the CIFAR array file (notebook 15 says how to make it)" >&2
+  exit 2
+fi
+arrays=$(cd "$(dirname "$1")" && pwd)/$(basename "$1"); shift
 cd "$(dirname "$0")/.."
-src=${1:-../shared/data/cifar_prefix.npz}
-mkdir -p .gpu .whl
-cp "$src" .gpu/cifar_prefix.npz
-v=$(python3 -c "import fastcore; print(fastcore.__version__)" 2>/dev/null || echo 1.14.5)
-python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 -d .whl "fastcore==$v"
-du -sh .gpu .whl
-echo "carry: [\".gpu\", \".whl\"]; command: bash tools/gpu_window.sh 450   (see benchmarks/README.md, 'A GPU window')"
+mkdir -p .gpu/wheels
+rm -f .gpu/cifar.npz; cp "$arrays" .gpu/cifar.npz; chmod u+w .gpu/cifar.npz
+if [ $# -eq 0 ]; then
+  v=$(python3 -c "import fastcore; print(fastcore.__version__)" 2>/dev/null || true)
+  set -- "fastcore${v:+==$v}"
+  [ -n "$v" ] || set -- "fastcore<1.15"
+fi
+python3 -m pip download -q --no-deps --only-binary=:all: ${GPU_PYTHON:+--python-version "$GPU_PYTHON"} -d .gpu/wheels "$@"
+du -sh .gpu/cifar.npz .gpu/wheels
+echo "next: copy this checkout (with .gpu/) to the GPU machine and run there: bash tools/gpu_window.sh SECONDS"
