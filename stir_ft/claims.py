@@ -88,7 +88,8 @@ class Claim:
             if not self.context else np.array([x for x in self.values if np.isfinite(x)])
         if not len(v): return '-'
         f = lambda x: format(x, self.fmt)
-        return f(v.mean()) if len(v) == 1 else f"{f(v.mean())} ± {f(v.std(ddof=1))} [{f(v.min())}, {f(v.max())}]"
+        sd = format(v.std(ddof=1), self.fmt.replace('+', '')) if len(v) > 1 else ''
+        return f(v.mean()) if len(v) == 1 else f"{f(v.mean())} ± {sd} [{f(v.min())}, {f(v.max())}]"
     @property
     def runs(self) -> str:
         "In how many runs it holds, e.g. '5 of 6' (and how many runs could not test it)."

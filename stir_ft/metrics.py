@@ -211,7 +211,7 @@ def flow_decomposition(finetuned: FinetuningMetrics, control: FinetuningMetrics)
                              "terms (self_terms='computed'), since forgetting and the control share STIR(pt[i] | pt[i])")
     if np.abs(control.forgetting.values).max() > 1e-9:
         raise ValueError("`control` has non-zero forgetting: it must be the pretrained model measured against itself "
-                         "(finetuning_metrics(pt, pt, x, ...) or Experiment.unchanged())")
+                         "(finetuning_metrics(pt, pt, x, ...) or Experiment.control())")
     flow, unchanged, f = finetuned.invariance_flow.values, control.invariance_flow.values, finetuned.forgetting.values
     return FlowDecomposition(list(finetuned.layers), flow, unchanged, f, flow - unchanged - f[:, :, None])
 
@@ -232,7 +232,7 @@ def plot_flow_decomposition(dec: FlowDecomposition, title: str | None = None, ex
         for l in exclude:
             if l in dec.layers: e = dec.layers.index(l); ax.axhline(e - .5, c='k', lw=1, ls=':'); ax.axvline(e - .5, c='k', lw=1, ls=':')
         ax.set_title(('= ' if k == 'unchanged' else '+ ' if k != 'flow' else '') + names[k], fontsize=8.5)
-        ax.set_xticks(range(L), ticks, fontsize=6); ax.set_yticks(range(L), ticks, fontsize=6); ax.set_xlabel('finetuned layer j', fontsize=8)
+        ax.set_xticks(range(L), ticks, fontsize=7); ax.set_yticks(range(L), ticks, fontsize=7); ax.set_xlabel('finetuned layer j', fontsize=8)
     axs[0].set_ylabel('pretrained layer i', fontsize=8)
     fig.colorbar(im, ax=list(axs), fraction=0.02, shrink=0.8, extend='both' if exclude else 'neither')
     if title: fig.suptitle(title, fontsize=9)
