@@ -9,8 +9,8 @@ from pathlib import Path
 from .data import SHAPE_TARGETS
 
 # %% auto #0
-__all__ = ['SCALE_NAMES', 'SCALES', 'SECTION_SETTINGS', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'get_scale',
-           'section_settings', 'resolve_dataset', 'find_arrays']
+__all__ = ['SCALE_NAMES', 'SCALES', 'SECTION_SETTINGS', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS', 'ARRAY_PLACES',
+           'get_scale', 'section_settings', 'resolve_dataset', 'find_arrays']
 
 # %% ../nbs/11_scales.ipynb #ecd88c6c
 SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'paper')
@@ -161,16 +161,21 @@ def resolve_dataset(name: str, scale: str | dict | None = None) -> dict:
     raise ValueError(f"unknown dataset {name!r}: use one of {PAPER_DATASETS} (stand-ins per scale) or {SYNTHETIC_DATASETS}")
 
 # %% ../nbs/11_scales.ipynb #adac69e5
-_ARRAY_CANDIDATES = ('../shared/data/cifar_prefix.npz', '../../shared/data/cifar_prefix.npz', 'shared/data/cifar_prefix.npz',
-                     '/work/shared/data/cifar_prefix.npz')
+ARRAY_PLACES = ('data/cifar_prefix.npz', '~/.cache/stir_ft/cifar_prefix.npz')   # looked at in this order
 
 def find_arrays(path: str | os.PathLike | None = None) -> Path:
-    "The array file for the offline scale: `path`, else `$STIR_FT_ARRAYS`, else the first of a few usual places that exists."
+    "The CIFAR array file of the `arrays:` stand-ins: `path`, else `$STIR_FT_ARRAYS`, else the first of `ARRAY_PLACES`."
     p = path or os.environ.get('STIR_FT_ARRAYS')
-    if p is not None:
-        if not Path(p).exists(): raise FileNotFoundError(f"no array file at {p}: pass arrays= (or set $STIR_FT_ARRAYS) to an .npz file")
-        return Path(p)
-    for c in _ARRAY_CANDIDATES:
-        if Path(c).exists(): return Path(c)
-    raise FileNotFoundError(f"the offline scale reads CIFAR images from an .npz array file (cifar_prefix.npz) and found none in "
-                            f"{_ARRAY_CANDIDATES}: pass arrays='path/to/file.npz' or set $STIR_FT_ARRAYS")
+    if p:
+        if not Path(p).expanduser().exists():
+            raise FileNotFoundError(f"no array file at {p}: pass arrays= (or set $STIR_FT_ARRAYS) to an .npz file")
+        return Path(p).expanduser()
+    for c in ARRAY_PLACES:
+        if Path(c).expanduser().exists(): return Path(c).expanduser()
+    raise FileNotFoundError(
+        f"the cpu, gpu and offline scales read CIFAR images from an .npz array file and found none at "
+        f"{' or '.join(ARRAY_PLACES)}: pass arrays='path/to/file.npz', set $STIR_FT_ARRAYS, or put the file at one of "
+        f"those places. To make it: "
+        f"np.savez('cifar_prefix.npz', cifar10_train_x=images, cifar10_train_y=labels, ...) with uint8 images "
+        f"(N, 32, 32, 3) and integer labels for cifar10_train, cifar10_test, cifar100_train and cifar100_test, e.g. "
+        f"torchvision.datasets.CIFAR10(root, download=True).data and .targets")
