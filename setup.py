@@ -26,6 +26,7 @@ requirements = shlex.split(cfg.get('requirements', ''))
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = shlex.split(cfg.get('dev_requirements') or '')
+notebook_requirements = shlex.split(cfg.get('notebook_requirements') or '')
 
 package_data = dict()
 pkg_data = cfg.get('package_data', None)
@@ -44,7 +45,7 @@ setuptools.setup(
     packages = setuptools.find_packages(exclude=['tests', 'tests.*', 'benchmarks', 'benchmarks.*']),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements },
+    extras_require={ 'dev': dev_requirements, 'notebooks': notebook_requirements },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),
