@@ -6,8 +6,7 @@
 __all__ = []
 
 # %% ../nbs/12a_main.ipynb #101f8342
-#| eval: false
 import sys
 from .cli import main
 
-if __name__ == '__main__': sys.exit(main())
+if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
