@@ -367,12 +367,14 @@ def compare(pretrained: nn.Module | str | os.PathLike,
             cache: str | os.PathLike | InversionCache | None = None,
             progress: bool | str = True,
             say: Callable | None = print,
-            **kwargs) -> FinetuningMetrics:
+            dry_run: bool = False,
+            **kwargs) -> FinetuningMetrics | CostEstimate:
     """Forgetting, learning, cka divergence and invariance flow of `finetuned` relative to `pretrained` on `images`.
 
     Args:
         pretrained, finetuned: `nn.Module`s, weights files (loaded into `arch`) or timm names (hub weights).
-        images: a tensor or an array of images, a `Dataset` or a `DataLoader`, resized to the models' input (`as_images`).
+        images: a tensor or an array of images, a `Dataset` or a `DataLoader`, resized to the models' input (`as_images`);
+            or a function that returns one, called after the estimate (then `n` is needed).
         layers: the layers to measure (default: every layer, 0..12 for ViT-B).
         n, image_seed: how many images, and the seed that chooses them (`as_images`).
         seeds, iters: the inversions (the paper: 3 seeds, 50 steps).
@@ -381,6 +383,7 @@ def compare(pretrained: nn.Module | str | os.PathLike,
         cache: a folder that keeps the inversions (a rerun, or another finetuned model, reads them back).
         progress: True (a bar in a terminal or a notebook, plain lines otherwise), 'bar', 'lines' or False.
         say: where the settings and the estimate go (`print`; None: nowhere).
+        dry_run: stop after the estimate, and return it (a `CostEstimate`): nothing is downloaded or inverted.
         kwargs: go to `finetuning_metrics` (`step_size`, `similarity`, `pool`, `self_terms`, `batch_size`, `precision`)."""
     say = say or (lambda *a, **k: None)
     seeds, iters = _check_seeds(seeds), check_int(iters, 'iters', 1, 'the paper uses 50 inversion steps')
@@ -394,11 +397,16 @@ def compare(pretrained: nn.Module | str | os.PathLike,
                                                "px): the metrics compare them on the same images")
     layers = check_layers_match([pt, ft], default_layers(pt) if layers is None else layers, 'layers',
                                 ['pretrained model', 'finetuned model'])
-    x, idx = as_images(images, size, n, image_seed)                                             # 2. the images
-    est = estimate_cost(pt, ft, len(x), layers, seeds, iters, image_shape=tuple(x.shape[1:]))   # 3. the estimate
-    say(f"compare: {len(x)} images of {x.shape[-1]} px, layers {layers}, seeds {seeds}, {iters} inversion steps\n"
+    later = callable(images) and not hasattr(images, '__getitem__') and not hasattr(images, '__iter__')
+    if later and n is None: raise ValueError("images is a function, called after the estimate: give n, the number of images")
+    x, idx = (None, None) if later else as_images(images, size, n, image_seed)                  # 2. the images
+    count, shape = (check_int(n, 'n', 1), None) if later else (len(x), tuple(x.shape[1:]))
+    est = estimate_cost(pt, ft, count, layers, seeds, iters, image_shape=shape)                 # 3. the estimate
+    say(f"compare: {count} images{f' of {size} px' if size else ''}, layers {layers}, seeds {seeds}, {iters} inversion steps\n"
         f"estimate: {est}")
     if est.seconds > HOUR: warnings.warn(long_run_message(est, len(seeds)), LongRunWarning, stacklevel=_user_level())
+    if dry_run: return est
+    if later: x, idx = as_images(images(), size, n, image_seed)
     if not isinstance(pretrained, nn.Module): pt = build(pretrained, 'pretrained', True)        # 4. the weights
     if not isinstance(finetuned, nn.Module): ft = build(finetuned, 'finetuned', True)
     counted = isinstance(kwargs.get('pool', 'flatten'), str)          # a cache (and so the count) needs a named pool
