@@ -171,8 +171,9 @@ def layer_flops(cost: VitCost, layer: int) -> float:
 
 # %% ../nbs/04b_comparison.ipynb #e110be00
 def time_inversion_step(model: nn.Module, layer, image_shape: tuple, max_batch: int, budget: float = 0.3) -> float:
-    """Seconds per image of one inversion step (forward to `layer`, backward to the images) on `model`'s own device: random
-    images of `image_shape` (C, H, W), one warm-up step, then batches growing fourfold (up to `max_batch`) within `budget` seconds."""
+    """Seconds per image of one inversion step (forward to `layer`, backward to the images) in a batch of `max_batch`, on
+    `model`'s own device: random images of `image_shape` (C, H, W), one warm-up step, then batches growing fourfold within
+    `budget` seconds; the last two give a fixed cost per step and a cost per image, which predict the batch of `max_batch`."""
     dev = model_device(model)
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     def step(b):
@@ -182,13 +183,22 @@ def time_inversion_step(model: nn.Module, layer, image_shape: tuple, max_batch: 
         torch.autograd.grad(f.float().square().sum(), x)
         sync(); return time.perf_counter() - t
     with frozen(model):
-        t0, b = time.perf_counter(), 1
+        t0, b, seen = time.perf_counter(), 1, []
         step(1)                                              # warm-up: the first call allocates
         while True:
-            per_image = step(b) / b
+            seen.append((b, step(b)))
             left = budget - (time.perf_counter() - t0)
-            if b >= max_batch or 4 * b * per_image > left: return per_image
+            if b >= max_batch or 4 * seen[-1][1] > left: break
             b = min(max_batch, 4 * b)
+    return _per_image(seen, max_batch)
+
+def _per_image(seen: list, batch: int) -> float:
+    "Seconds per image in a step of `batch` images, from the last two (batch, seconds) timings: a fixed cost plus one per image."
+    if len(seen) < 2: return seen[-1][1] / seen[-1][0]
+    (b1, t1), (b2, t2) = seen[-2:]
+    per_image = (t2 - t1) / (b2 - b1)                        # the cost of one more image ...
+    fixed = t1 - per_image * b1                              # ... and of a step whatever its size
+    return fixed / batch + per_image if per_image > 0 and fixed >= 0 else t2 / b2     # noise: the larger batch as it was
 
 # %% ../nbs/04b_comparison.ipynb #1148789a
 def _clock(s: float) -> str:
