@@ -20,7 +20,7 @@ from .models import create_vit, check_weights_file, save_weights, TINY_CONFIGS, 
 # %% auto #0
 __all__ = ['WEIGHT_SUFFIXES', 'PAPER_N', 'HOUR', 'check_normalised', 'check_model_spec', 'as_model', 'image_size', 'as_batch',
            'as_images', 'vit_cost_of', 'layer_flops', 'time_inversion_step', 'CostEstimate', 'estimate_cost',
-           'LongRunWarning', 'smaller_settings', 'long_run_message', 'Progress', 'compare']
+           'smaller_settings', 'long_run_message', 'LongRunWarning', 'Progress', 'compare']
 
 # %% ../nbs/04b_comparison.ipynb #959659b8
 WEIGHT_SUFFIXES = ('.pt', '.pth', '.bin', '.safetensors')
@@ -257,9 +257,6 @@ def estimate_cost(pretrained: nn.Module, finetuned: nn.Module, n: int, layers: S
 # %% ../nbs/04b_comparison.ipynb #f8e9f183
 HOUR = 3600.0
 
-class LongRunWarning(UserWarning):
-    "A measurement estimated to take more than an hour on this device."
-
 def smaller_settings(est: CostEstimate, seeds: int, target: float = HOUR) -> tuple[dict, float]:
     "Fewer images (100), one seed, fewer steps (20), in that order, until the estimate is under `target` seconds: the settings and their seconds."
     s, secs = dict(n=est.n, seeds=seeds, iters=est.iters), est.seconds
@@ -279,6 +276,12 @@ def long_run_message(est: CostEstimate, seeds: int, cli: bool = False) -> str:
                "uses 500 images, 3 seeds and 50 steps)") if changed else ''
     gpu = f"; on an A100, about {_clock(est.flops / (PEAK_BF16['A100'] * 0.35))} (FLOPs at 35% of its bf16 peak)" if est.flops else ''
     return f"this measurement would take about {_clock(est.seconds)} on {est.device}{smaller}{gpu}"
+
+class LongRunWarning(UserWarning):
+    "A measurement estimated to take more than an hour here: its `estimate` and `seeds`, said by `long_run_message` (or a text)."
+    def __init__(self, estimate: CostEstimate | str, seeds: int = 3, cli: bool = False):
+        self.estimate, self.seeds = estimate, seeds
+        super().__init__(estimate if isinstance(estimate, str) else long_run_message(estimate, seeds, cli))
 
 # %% ../nbs/04b_comparison.ipynb #9cfed637
 def _in_notebook() -> bool: return type(sys.stdout).__module__.startswith('ipykernel')
@@ -414,7 +417,7 @@ def compare(pretrained: nn.Module | str | os.PathLike,
     est = estimate_cost(pt, ft, count, layers, seeds, iters, image_shape=shape)                 # 3. the estimate
     say(f"compare: {count} images{f' of {size} px' if size else ''}, layers {layers}, seeds {seeds}, {iters} inversion steps\n"
         f"estimate: {est}")
-    if est.seconds > HOUR: warnings.warn(long_run_message(est, len(seeds)), LongRunWarning, stacklevel=_user_level())
+    if est.seconds > HOUR: warnings.warn(LongRunWarning(est, len(seeds)), stacklevel=_user_level())
     if dry_run: return est
     if later: x, idx = as_images(images(), size, n, image_seed)
     if not isinstance(pretrained, nn.Module): pt = build(pretrained, 'pretrained', True)        # 4. the weights
