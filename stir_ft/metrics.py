@@ -216,24 +216,28 @@ def flow_decomposition(finetuned: FinetuningMetrics, control: FinetuningMetrics)
     return FlowDecomposition(list(finetuned.layers), flow, unchanged, f, flow - unchanged - f[:, :, None])
 
 # %% ../nbs/04_metrics.ipynb #33fc0df0
-def plot_flow_decomposition(dec: FlowDecomposition, title: str | None = None, exclude: Sequence = ()):
-    "The four terms side by side (means over seeds), one symmetric colour scale, set by the layers not in `exclude` (e.g. the pooled layer)."
+def plot_flow_decomposition(dec: FlowDecomposition, title: str | None = None, exclude: Sequence = (), shared: bool = False):
+    """The four terms side by side (means over seeds). Each panel has its own symmetric colour scale (or one `shared` scale),
+    set by the layers not in `exclude` (e.g. the pooled layer, whose row and column may saturate: marked by dotted lines)."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
     names = dict(flow='IF (the paper reads this)', unchanged='IF of the unchanged model', forgetting='forgetting(i)', migration='migration D(i, j)')
     mats = {k: dec.mean(k) for k in names}
     keep = [k for k, l in enumerate(dec.layers) if l not in set(exclude)]
-    lim = max(max(float(np.abs(m[np.ix_(keep, keep)]).max()) for m in mats.values()), 1e-6)
-    fig, axs = plt.subplots(1, 4, figsize=(12, 3.4), layout='constrained')
+    lim_of = lambda m: max(float(np.abs(m[np.ix_(keep, keep)]).max()), 1e-6)
+    common = max(lim_of(m) for m in mats.values())
+    fig, axs = plt.subplots(1, 4, figsize=(13, 3.5), layout='constrained')
     L, ticks = len(dec.layers), [str(l) for l in dec.layers]
     for ax, (k, m) in zip(axs, mats.items()):
+        lim = common if shared else lim_of(m)
         im = ax.imshow(m, cmap='RdBu_r', norm=TwoSlopeNorm(0, -lim, lim))
         ax.plot([-.5, L - .5], [-.5, L - .5], c='k', lw=.6)
         for l in exclude:
             if l in dec.layers: e = dec.layers.index(l); ax.axhline(e - .5, c='k', lw=1, ls=':'); ax.axvline(e - .5, c='k', lw=1, ls=':')
         ax.set_title(('= ' if k == 'unchanged' else '+ ' if k != 'flow' else '') + names[k], fontsize=8.5)
         ax.set_xticks(range(L), ticks, fontsize=7); ax.set_yticks(range(L), ticks, fontsize=7); ax.set_xlabel('finetuned layer j', fontsize=8)
+        if not shared: fig.colorbar(im, ax=ax, fraction=0.046, shrink=0.8, extend='both' if exclude else 'neither')
     axs[0].set_ylabel('pretrained layer i', fontsize=8)
-    fig.colorbar(im, ax=list(axs), fraction=0.02, shrink=0.8, extend='both' if exclude else 'neither')
+    if shared: fig.colorbar(im, ax=list(axs), fraction=0.02, shrink=0.8, extend='both' if exclude else 'neither')
     if title: fig.suptitle(title, fontsize=9)
     return fig
