@@ -104,11 +104,11 @@ def as_batch(x: Tensor | np.ndarray, size: int | None = None, name: str = 'image
     if t.shape[-1] in (1, 3, 4) and t.shape[1] not in (1, 3, 4): t = t.permute(0, 3, 1, 2)      # (N, H, W, C) -> (N, C, H, W)
     if t.is_floating_point(): t = check_images(t.float(), name)         # [0, 1]: normalised images are refused, with the fix
     elif t.dtype != torch.uint8: raise TypeError(f"{name} are {t.dtype}: give uint8 images (0-255) or float images in [0, 1]")
+    from torchvision.transforms.v2 import functional as F
     if size is not None and tuple(t.shape[-2:]) != (size, size):
-        from torchvision.transforms.v2 import functional as F
         t = F.resize(t.contiguous(), [size, size], antialias=True)
         if t.is_floating_point(): t = t.clamp(0, 1)
-    return t.float() / 255 if t.dtype == torch.uint8 else t
+    return F.to_dtype(t, torch.float32, scale=True) if t.dtype == torch.uint8 else t        # as paper_transforms does
 
 # %% ../nbs/04b_comparison.ipynb #6f25bccd
 def _choose(N: int, n: int | None, seed: int, default: int | None, where: str) -> Tensor:
