@@ -71,7 +71,7 @@ def as_model(model: nn.Module | str | os.PathLike, name: str = 'model', *, arch:
         else:
             try: m = create_vit(a, weights=Path(spec).expanduser(), **kw)
             except ValueError as e:
-                if 'do not fit this model' not in str(e): raise
+                if 'do not fit this model' not in str(e) and 'does not match this' not in str(e): raise
                 raise ValueError(f"{e}. The architecture is {a}{' (the default)' if arch is None else ''}: give the one the weights "
                                  f"were trained for with arch= (--arch): a timm name or one of {', '.join(TINY_CONFIGS)}, and its "
                                  "settings with timm_kwargs= (--timm-kwargs), e.g. arch='vit_small_patch16_224', or "
