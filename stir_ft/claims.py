@@ -10,7 +10,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 import torch
 from scipy import stats
-from .experiments import get_scale
+from .scales import get_scale
 
 # %% auto #0
 __all__ = ['VERDICTS', 'verdict', 'ChanceTest', 'above_chance', 'Claim', 'tally', 'tally_line', 'claims_table', 'figure_title',
