@@ -175,7 +175,7 @@ def is_from_stored(self: ResultStore, kind: str, config: dict) -> bool:
 
 ResultStore.has, ResultStore.from_stored = ResultStore.is_stored, ResultStore.is_from_stored   # the old names, for old code
 
-# %% ../nbs/11a_store.ipynb #6a0a3aa6
+# %% ../nbs/11a_store.ipynb #9bd22ee1
 @patch
 @contextmanager
 def _lock(self: ResultStore, kind: str, config: dict):
@@ -216,7 +216,29 @@ def reset_counts(self: ResultStore):
     "Forget the counts (e.g. before checking that a rerun computes nothing)."
     self.computed, self.reused = [], []
 
-# %% ../nbs/11a_store.ipynb #64016652
+# %% ../nbs/11a_store.ipynb #89911ece
+@patch
+def provenance_of(self: ResultStore, kind: str, key: str) -> dict | None:
+    "The `provenance.json` of the stored result `kind`/`key`, here or in a stored folder; None where none was recorded."
+    for r in [self.root, *self.stored]:
+        p = r/kind/key/'provenance.json'
+        if p.exists():
+            try: d = json.loads(p.read_text())
+            except (json.JSONDecodeError, UnicodeDecodeError): return None
+            return d if isinstance(d, dict) else None
+    return None
+
+@patch
+def compute_time(self: ResultStore) -> dict:
+    "The recorded cost of every result this store object computed or read: seconds in all, results with and without a record, thread counts, machines."
+    entries = sorted(set(self.computed) | set(self.reused))
+    recs = [self.provenance_of(k, key) for k, key in entries]
+    known = [r for r in recs if r and isinstance(r.get('seconds'), (int, float))]
+    return dict(seconds=float(sum(r['seconds'] for r in known)), results=len(entries), recorded=len(known),
+                threads=sorted({r.get('threads') for r in known if r.get('threads') is not None}),
+                machines=sorted({r.get('gpu') or r.get('machine') or '?' for r in known}))
+
+# %% ../nbs/11a_store.ipynb #2988ec86
 @patch
 def entries(self: ResultStore, kind: str | None = None) -> list[tuple[str, str, dict]]:
     "The complete stored results in the root as `(kind, key, config)`, optionally of one kind."
@@ -226,7 +248,7 @@ def entries(self: ResultStore, kind: str | None = None) -> list[tuple[str, str, 
         out.append((f.parent.parent.name, f.parent.name, json.loads(cfg.read_text()) if cfg.exists() else None))
     return out
 
-# %% ../nbs/11a_store.ipynb #a31a2d85
+# %% ../nbs/11a_store.ipynb #fff96ab5
 class KeepOnlyCache(InversionCache):
     "An `InversionCache` that writes only the inversions of the models whose fingerprints are in `keep`."
     def __init__(self, root: str | os.PathLike, keep):
