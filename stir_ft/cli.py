@@ -4,25 +4,27 @@
 
 # %% ../nbs/12_cli.ipynb #52abb0f2
 from __future__ import annotations
-import copy, os, sys, time
+import argparse, copy, json, math, numbers, os, re, sys, time
 from pathlib import Path
 from typing import Callable, Sequence
 import torch
 from fastcore.script import anno_parser
-from .layers import default_layers, check_int, POOLS
+from .layers import default_layers, check_int, POOLS, layer_list, check_layers_match
 from .inversion import invert, PRECISIONS
-from .stir import SIMILARITIES
+from .stir import SIMILARITIES, check_cache_folder
 from .metrics import finetuning_metrics, FinetuningMetrics
 from .finetune import finetune
-from .files import atomic_write, save_json
-from .data import ArrayDataset, synthetic_shapes, stir_images, get_dataset, paper_transforms, DATASETS
+from .files import atomic_write, save_json, check_folder, read_json
+from .data import (ArrayDataset, synthetic_shapes, stir_images, get_dataset, paper_transforms, DATASETS, array_file_lengths,
+                          array_file_splits, _array_split)
 from .transforms2d import Transforms2D
-from .models import create_vit, save_weights, TINY_CONFIGS, _unknown_name
+from .models import create_vit, save_weights, TINY_CONFIGS, _unknown_name, check_weights_file
 from . import distributed
 
 # %% auto #0
-__all__ = ['DEMO', 'QUICK', 'COMMANDS', 'metrics_table', 'check_out', 'write_outputs', 'run_demo', 'check_model_spec',
-           'finetuned_specs', 'model_folders', 'load_model', 'run_measure', 'demo', 'measure', 'reproduce', 'main']
+__all__ = ['RUN_FILE', 'DEMO', 'QUICK', 'COMMANDS', 'metrics_table', 'write_outputs', 'check_out', 'claim_out', 'run_demo',
+           'check_model_spec', 'finetuned_specs', 'model_folders', 'load_model', 'measure_settings', 'run_measure',
+           'demo', 'measure', 'reproduce', 'main']
 
 # %% ../nbs/12_cli.ipynb #203667f9
 def metrics_table(m: FinetuningMetrics) -> str:
@@ -42,11 +44,6 @@ def _save_fig(fig, path):
     atomic_write(path, lambda t: fig.savefig(t, dpi=110, bbox_inches='tight', format='png'))
     plt.close(fig)
 
-def check_out(out: str | os.PathLike):
-    "`out` must be a folder (created if missing), not an existing file."
-    if Path(out).exists() and not Path(out).is_dir():
-        raise ValueError(f"out {str(out)!r} is an existing file: give a folder for the outputs (it is created if missing)")
-
 def write_outputs(m: FinetuningMetrics, out: str | os.PathLike, title: str, scale: str, summary: dict | None = None, say: Callable = print,
                   other_files: dict | None = None) -> dict:
     "Write `metrics.json`, `metrics.png`, `metrics.txt` (the table) and `summary.json` to `out`; print the table; return the paths (with `other_files`, which the summary lists too)."
@@ -61,17 +58,65 @@ def write_outputs(m: FinetuningMetrics, out: str | os.PathLike, title: str, scal
     say(table)
     return files
 
+# %% ../nbs/12_cli.ipynb #d43ce13d
+RUN_FILE = 'stir_ft_run.json'         # in an output folder: which command wrote it, with which settings
+
+def _settings_json(settings: dict) -> dict: return json.loads(json.dumps(settings, default=str))
+
+def check_out(out: str | os.PathLike, command: str | None = None, settings: dict | None = None) -> Path:
+    "Before any work: `out` can be written and holds nothing, or the outputs of this `command` with these `settings` (a rerun)."
+    p = check_folder(out, 'out')
+    if command is None or not p.is_dir(): return p
+    there = sorted(e.name for e in p.iterdir() if not e.name.startswith('.'))
+    if not there: return p
+    if RUN_FILE not in there:
+        raise ValueError(f"out {str(out)!r} already holds files stir-ft did not write there ({', '.join(there[:3])}"
+                         f"{' ...' if len(there) > 3 else ''}): give a new or empty folder, so that no other file sits beside the outputs")
+    old, new = read_json(p/RUN_FILE, 'stir-ft run record', keys=('command', 'settings')), _settings_json(settings or {})
+    if old['command'] == command and old['settings'] == new: return p
+    if old['command'] != command: diff = f"a {old['command']} run, not {command}"
+    else:
+        keys = [k for k in sorted(set(old['settings']) | set(new)) if old['settings'].get(k) != new.get(k)]
+        diff = '; '.join(f"{k}: {json.dumps(old['settings'].get(k))[:60]} there, {json.dumps(new.get(k))[:60]} now" for k in keys[:3])
+    raise ValueError(f"out {str(out)!r} holds the outputs of another run ({diff}): give another --out, or delete that folder "
+                     "to replace them")
+
+def claim_out(out: str | os.PathLike, command: str, settings: dict) -> Path:
+    "Record in `out` (created) that `command` with `settings` writes there: done once, before the first output file."
+    p = Path(out); p.mkdir(parents=True, exist_ok=True)
+    save_json(dict(command=command, settings=_settings_json(settings)), p/RUN_FILE)
+    return p
+
 # %% ../nbs/12_cli.ipynb #79beeefd
 DEMO = dict(n_train=5000, n_test=1000, classes=10, hue_bins=6, pretrain_epochs=15, pretrain_lr=3e-3, finetune_epochs=4,
             finetune_lr=0.05, batch_size=128, n_images=100, iters=50, seeds=(0, 1, 2))
 QUICK = dict(n_train=512, n_test=128, classes=10, hue_bins=6, pretrain_epochs=2, pretrain_lr=3e-3, finetune_epochs=1,
              finetune_lr=0.05, batch_size=128, n_images=16, iters=5, seeds=(0,))
 
+def _check_demo(cfg: dict) -> dict:
+    "The demo's settings as plain numbers, refused before any work when they cannot run (or would run into a wall later)."
+    out = dict(cfg)
+    for k in ('n_train', 'n_test', 'classes', 'hue_bins', 'pretrain_epochs', 'finetune_epochs', 'batch_size', 'iters'):
+        out[k] = check_int(cfg[k], k, 1)
+    out['n_images'] = check_int(cfg['n_images'], 'n_images', 3, 'STIR needs at least 3 images')
+    if out['n_images'] > out['n_test']: raise ValueError(f"n_images = {out['n_images']} but the demo holds out only n_test = {out['n_test']} images")
+    for k in ('pretrain_lr', 'finetune_lr'):
+        v = cfg[k]
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not (math.isfinite(v) and 0 < v <= 10):
+            raise ValueError(f"{k} must be a number in (0, 10], got {v!r}")
+        out[k] = float(v)
+    if isinstance(cfg['seeds'], (str, bytes)) or not hasattr(cfg['seeds'], '__iter__'):
+        raise TypeError(f"seeds must be a list of integers like (0, 1, 2), got {cfg['seeds']!r}")
+    out['seeds'] = [check_int(v, 'each seed', 0) for v in cfg['seeds']]
+    if not out['seeds'] or len(set(out['seeds'])) != len(out['seeds']): raise ValueError(f"seeds must be distinct integers, at least one: got {out['seeds']}")
+    return out
+
 def _glyphs(cfg, n, split, by_hue=False):
     "Transforms-2D glyphs under a random hue, labelled by class or (`by_hue`) by hue bin, rendered into an ArrayDataset."
     hue = dict(target='hue', bins=cfg['hue_bins']) if by_hue else {}
     return Transforms2D(('hue',), n=n, size=32, seed=0, split=split, classes=cfg['classes'], **hue).to_array_dataset(progress=False)
 
+# %% ../nbs/12_cli.ipynb #0fe25a77
 def _inversion_figure(pt, ft, x, layers, iters, seed=0):
     "Originals and what each model's last layer and first layer cannot tell apart from them."
     import matplotlib.pyplot as plt
@@ -99,6 +144,7 @@ def _training_figure(h_pt, h_ft, classes=10, hue_bins=6):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/12_cli.ipynb #7ae59c2e
 def run_demo(out: str | os.PathLike = 'stir_ft_demo', quick: bool = False, progress: bool = True, say: Callable = print, threads: int = 1,
              **overrides) -> dict:
     """Pretrain a tiny ViT on Transforms-2D glyphs under random hue, finetune it to tell the hue, measure the four metrics; write
@@ -111,11 +157,10 @@ def run_demo(out: str | os.PathLike = 'stir_ft_demo', quick: bool = False, progr
     finally: torch.set_num_threads(old)
 
 def _run_demo(out, quick, progress, say, **overrides) -> dict:
-    cfg = dict(QUICK if quick else DEMO, **overrides)
     unknown = set(overrides) - set(DEMO)
     if unknown: raise TypeError(f"unknown demo settings {sorted(unknown)}; known: {sorted(DEMO)}")
-    check_out(out)
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    cfg = _check_demo(dict(QUICK if quick else DEMO, **overrides))
+    out = claim_out(check_out(out, 'demo', cfg), 'demo', cfg)   # a rerun with the same settings continues; another is refused
     t0, times = time.time(), {}
     say(f"stir-ft demo: writing to {out}  (CPU threads: {torch.get_num_threads()})")
     kw = dict(batch_size=cfg['batch_size'], device='cpu', progress=progress)
@@ -166,24 +211,30 @@ def _run_demo(out, quick, progress, say, **overrides) -> dict:
 _WEIGHT_SUFFIXES = ('.pt', '.pth', '.bin', '.safetensors')
 
 def check_model_spec(spec: str, name: str = 'model'):
-    "Refuse, before any work, a model that is neither an existing weights file nor a model name."
+    "Refuse, before any work, a model that is neither a complete weights file (`check_weights_file`) nor a model name."
+    if not str(spec).strip(): raise ValueError(f"{name} is empty: give a weights file ({', '.join(_WEIGHT_SUFFIXES)}) or a timm model name")
     p = Path(spec)
     if p.is_dir(): raise ValueError(f"{name} {spec!r} is a folder: give a weights file ({', '.join(_WEIGHT_SUFFIXES)}) or a timm model name")
-    if p.exists(): return
+    if p.exists(): check_weights_file(p); return
     if p.suffix in _WEIGHT_SUFFIXES or '/' in str(spec) or '\\' in str(spec):
         raise FileNotFoundError(f"{name}: no weights file at {spec!r}; check the path (a weights file is {', '.join(_WEIGHT_SUFFIXES)})")
     import timm
     if spec not in TINY_CONFIGS and not timm.is_model(spec): raise _unknown_name(spec)
 
+def _epoch_order(p: Path):
+    "Checkpoints in epoch order (epoch_1000.pt after epoch_999.pt), then by name."
+    m = re.fullmatch(r'epoch_(\d+)\.pt', p.name)
+    return (0, int(m.group(1)), p.name) if m else (1, 0, p.name)
+
 def finetuned_specs(finetuned: str | os.PathLike | Sequence[str]) -> list[str]:
-    "The finetuned models of `measure`: one name or file; several, comma-separated or as a list; a folder stands for its checkpoints (`epoch_*.pt`, in order)."
+    "The finetuned models of `measure`: one name or file; several, comma-separated or as a list; a folder stands for its checkpoints (`epoch_*.pt`, in epoch order)."
     if isinstance(finetuned, (str, os.PathLike)):
         items = [finetuned] if Path(finetuned).exists() else str(finetuned).split(',')
     else: items = list(finetuned)
     out = []
     for s in (str(i).strip() for i in items):
         if s and Path(s).is_dir():
-            found = sorted(Path(s).glob('epoch_*.pt'))
+            found = sorted(Path(s).glob('epoch_*.pt'), key=_epoch_order)
             if not found: raise ValueError(f"finetuned: the folder {s!r} holds no checkpoints (epoch_*.pt, as finetune writes them): "
                                            "give weight files, or the checkpoint folder of a finetuning run")
             out += [str(p) for p in found]
@@ -196,6 +247,7 @@ def model_folders(specs: Sequence[str]) -> list[str]:
     names = [Path(s).stem if Path(s).suffix in _WEIGHT_SUFFIXES else Path(s).name for s in specs]
     return names if len(set(names)) == len(names) else [f'{k:02d}_{n}' for k, n in enumerate(names)]
 
+# %% ../nbs/12_cli.ipynb #d0d71a52
 def load_model(spec: str, arch: str | None = None, device: str | torch.device = 'cpu') -> torch.nn.Module:
     "A model from a timm name (hub weights) or a weight file (loaded into `arch`, default vit_base_patch32_224)."
     if Path(spec).exists():
@@ -214,15 +266,38 @@ def _image_size(model) -> int:
     size = find_vit(model)[1].patch_embed.img_size
     return int(size[0] if isinstance(size, (tuple, list)) else size)
 
+# %% ../nbs/12_cli.ipynb #d66ab1ea
+_TEST_SIZES = dict(cifar10=10_000, cifar100=10_000, pets=3_669, eurosat=5_400)     # test images of the named datasets
+
 def _parse_ints(v, name):
-    if v is None or isinstance(v, (list, tuple)): return v
+    if v is None: return None
+    if isinstance(v, (list, tuple)) or hasattr(v, 'tolist'): return [check_int(t, f'each of {name}') for t in (v.tolist() if hasattr(v, 'tolist') else v)]
     try: return [int(t) for t in str(v).replace(' ', '').split(',') if t]
     except ValueError: raise ValueError(f"{name} must be comma-separated integers like 0,1,2, got {v!r}") from None
 
-def _check_measure(pretrained, finetuned, data, out, n, seeds, iters, pool, similarity, self_terms, precision, cache):
-    "Every argument of `run_measure` that can be checked without loading anything, so that a mistake costs no computation."
-    check_out(out)
-    if cache is not None: check_out(cache)
+def _n_available(data, split) -> tuple[int, str] | None:
+    "How many test images `data` holds (read from an array file's headers, or the known size of a named dataset), and where."
+    if data in _TEST_SIZES: return _TEST_SIZES[data], f'the {data} test set'
+    s = _array_split(data, False, split)
+    lengths = array_file_lengths(data)
+    key = f'{s}_y' if s is not None else next((k for k in ('y', 'labels') if k in lengths), None)
+    if key not in lengths:
+        raise ValueError(f"no split {split or s!r} in {data}: its splits are {array_file_splits(data) or 'none (plain x / y arrays: leave --split out)'}")
+    return lengths[key], f"{data}:{key}"
+
+def measure_settings(pretrained, specs, data, split, root, arch, n, image_seed, seeds, iters, layers, pool, similarity, self_terms,
+                     precision) -> dict:
+    "What a measurement depends on, files named by their absolute paths: `check_out` compares it with an output folder's record."
+    where = lambda s: str(Path(s).resolve()) if Path(s).exists() else s
+    return dict(pretrained=where(pretrained), finetuned=[where(s) for s in specs], data=where(data), split=split,
+                root=str(Path(root).resolve()) if data in DATASETS else None, arch=arch, n=n, image_seed=image_seed, seeds=seeds,
+                iters=iters, layers=layers, pool=pool, similarity=similarity, self_terms=self_terms, precision=precision)
+
+def _check_measure(pretrained, finetuned, data, out, split, n, image_seed, seeds, iters, layers, pool, similarity, self_terms, precision,
+                   cache, batch_size, device, settings):
+    "Every argument of `run_measure` that can be checked without loading a model, so that a mistake costs no computation."
+    check_out(out, 'measure', settings)
+    if cache is not None: check_cache_folder(check_folder(cache, 'cache'))
     check_model_spec(pretrained, 'pretrained')
     for f in finetuned: check_model_spec(f, 'finetuned')
     if str(data).endswith('.npz'):
@@ -230,13 +305,27 @@ def _check_measure(pretrained, finetuned, data, out, n, seeds, iters, pool, simi
     elif data not in DATASETS:
         raise ValueError(f"data {data!r} is neither one of {DATASETS} nor the path of an .npz array file "
                          "({split}_x uint8 (N, H, W, 3) images and {split}_y integer labels)")
-    check_int(n, 'n', 3, 'STIR needs at least 3 images (the paper uses 500)')
+    check_int(n, 'n', 3, 'STIR needs at least 3 images (the paper uses 500)'); check_int(image_seed, 'image_seed', 0)
+    have = _n_available(data, split)
+    if have is not None and n > have[0]: raise ValueError(f"n = {n} images asked for, but {have[1]} holds {have[0]}: give --n {have[0]} or fewer")
     check_int(iters, 'iters', 1, 'the paper uses 50 inversion steps')
     if not seeds: raise ValueError("seeds is empty: give comma-separated integers like 0,1,2")
+    if len(set(seeds)) != len(seeds): raise ValueError(f"seeds has repeats {seeds}: each seed is one more sample, give distinct seeds like 0,1,2")
+    if layers is not None:
+        layers = layer_list(layers)
+        if len(set(layers)) != len(layers): raise ValueError(f"layers has repeats {layers}: each layer is measured once, give distinct layers")
+    if batch_size is not None: check_int(batch_size, 'batch_size', 1, 'images per inversion chunk; leave it out for all in one chunk')
     for name, v, ok in (('pool', pool, POOLS), ('similarity', similarity, tuple(SIMILARITIES)),
                         ('self_terms', self_terms, ('computed', 'one')), ('precision', precision, PRECISIONS)):
         if v not in ok: raise ValueError(f"{name} must be one of {', '.join(ok)}; got {v!r}")
+    if device is not None:
+        try: dev = torch.device(device)
+        except (RuntimeError, TypeError): raise ValueError(f"device {device!r} is not a device: give cpu or cuda (cuda:1, ...)") from None
+        if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r}: this machine has no CUDA GPU; give --device cpu")
+        if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count():
+            raise ValueError(f"device {device!r}: this machine has {torch.cuda.device_count()} GPU(s), cuda:0 to cuda:{torch.cuda.device_count() - 1}")
 
+# %% ../nbs/12_cli.ipynb #189fa9c3
 def run_measure(pretrained: str, finetuned: str | Sequence[str], data: str = 'cifar10', out: str | os.PathLike = 'stir_ft_measure', *,
                 arch: str | None = None, split: str | None = None, root: str = 'data', download: bool = False, n: int = 500,
                 image_seed: int = 0, seeds: str | Sequence[int] = (0, 1, 2), iters: int = 50, layers: str | Sequence[int] | None = None,
@@ -250,18 +339,24 @@ def run_measure(pretrained: str, finetuned: str | Sequence[str], data: str = 'ci
     t0 = time.time()
     specs = finetuned_specs(finetuned)
     seeds, layers = _parse_ints(seeds, 'seeds'), _parse_ints(layers, 'layers')
-    _check_measure(pretrained, specs, data, out, n, seeds, iters, pool, similarity, self_terms, precision, cache)
+    n, iters, image_seed = check_int(n, 'n'), check_int(iters, 'iters'), check_int(image_seed, 'image_seed')   # plain ints in every output
+    settings = measure_settings(pretrained, specs, data, split, root, arch, n, image_seed, seeds, iters, layers, pool, similarity,
+                                self_terms, precision)
+    _check_measure(pretrained, specs, data, out, split, n, image_seed, seeds, iters, layers, pool, similarity, self_terms, precision,
+                   cache, batch_size, device, settings)
     with distributed.session() as (rank, world):
         if rank != 0: say, progress = (lambda *a, **k: None), False          # rank 0 speaks for the group
         device = device or ('cuda' if torch.cuda.is_available() else 'cpu')  # under torchrun 'cuda' is the rank's own GPU
         if world > 1 and cache is None: cache = str(Path(out)/'inversion_cache')
         say(f"stir-ft measure: writing to {out} (device {device}" + (f"; {world} processes, inversions shared through {cache}" if world > 1 else '') + ')')
         pt = load_model(pretrained, arch, device)
+        if layers is not None: layers = check_layers_match([pt], layers, 'layers')   # in range, each layer once: before the data
         size = _image_size(pt)
         def loader(spec):
             def load():
                 ft = load_model(spec, arch, device)
                 if _image_size(ft) != size: raise ValueError(f"the two models take different image sizes ({size} and {_image_size(ft)} px): {spec}")
+                if layers is not None: check_layers_match([pt, ft], layers, 'layers', ['pretrained model', f'finetuned model {spec}'])
                 return ft
             return load
         ds = get_dataset(data, root=root, train=False, transform=paper_transforms(train=False, size=size), download=download, split=split)
@@ -270,9 +365,12 @@ def run_measure(pretrained: str, finetuned: str | Sequence[str], data: str = 'ci
             + (f"; {len(specs)} finetuned models" if len(specs) > 1 else ''))
         kw = dict(seeds=seeds, iters=iters, pool=pool, similarity=similarity, self_terms=self_terms, batch_size=batch_size,
                   precision=precision, cache=cache, progress=progress)
+        claim_out(out, 'measure', settings)                                   # before the first file written there
         stats = {}
-        if len(specs) == 1 and world == 1: ms = [finetuning_metrics(pt, loader(specs[0])(), x.to(device), layers, **kw)]
-        else: ms = distributed.measure_many(pt, [loader(s) for s in specs], x.to(device), layers, stats=stats, **kw)
+        if len(specs) == 1 and world == 1:
+            ms = [finetuning_metrics(pt, loader(specs[0])(), x.to(device), layers, **kw)]
+        else: ms = distributed.measure_many(pt, [loader(s) for s in specs], x.to(device), layers, stats=stats,
+                                            identity=dict(settings, batch_size=batch_size), **kw)
     if ms is None: return None
     inv = dict(computed=stats['computed'], reused=stats['reused']) if stats else ms[0].inversions   # stats: measure_many's, all ranks
     if len(specs) == 1:
@@ -341,23 +439,49 @@ def reproduce(*argv: str):
 
 COMMANDS = dict(demo=demo, measure=measure, reproduce=reproduce)
 
+# %% ../nbs/12_cli.ipynb #7c75de01
+class _Usage(Exception):
+    "A mistake in the command line itself (an unknown option, a missing argument): said in one line, exit status 2."
+
+def _parser(func: Callable, name: str) -> argparse.ArgumentParser:
+    "The options of `func` (fastcore's `anno_parser`), with argparse's errors raised as one-line `_Usage`s."
+    p = anno_parser(func, prog=f'stir-ft {name}')
+    def error(message): raise _Usage(f"{message} (stir-ft {name} --help lists the options)")
+    p.error = error
+    return p
+
+def _interrupted(command: str, args: dict) -> str:
+    "What Ctrl-C leaves behind, truthfully: a measurement without an inversion cache keeps nothing to continue from."
+    if command == 'measure' and args.get('cache') is None and int(os.environ.get('WORLD_SIZE', '1')) == 1:
+        return ("interrupted; nothing was kept: measure keeps its inversions only with --cache DIR (give one, and a rerun "
+                "continues where it stopped)")
+    return "interrupted (rerun the same command to continue where it stopped)"
+
 def main(argv: list[str] | None = None) -> int:
     "The `stir-ft` command: `stir-ft demo [options]`, `stir-ft measure PRETRAINED FINETUNED[,FINETUNED...] [options]` or `stir-ft reproduce [options]`."
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] not in COMMANDS:
+    if argv[:1] in (['-h'], ['--help']):
         usage = '\n'.join(f'  stir-ft {k:9s} {f.__doc__}' for k, f in COMMANDS.items())
-        print(f"usage: stir-ft {{{','.join(COMMANDS)}}} [options]   (stir-ft <command> --help for the options)\n{usage}",
-              file=sys.stdout if argv[:1] in (['-h'], ['--help']) else sys.stderr)
-        return 0 if argv[:1] in (['-h'], ['--help']) else 2
-    func = COMMANDS[argv[0]]
-    if func is reproduce: return reproduce(*argv[1:])             # an argparse parser of its own
-    args = vars(anno_parser(func, prog=f'stir-ft {argv[0]}').parse_args(argv[1:]))
-    args.pop('pdb', None); args.pop('xtra', None)
-    if args.pop('debug', False): func(**args); return 0          # --debug: errors keep their traceback
-    try: func(**args)
+        print(f"usage: stir-ft {{{','.join(COMMANDS)}}} [options]   (stir-ft <command> --help for the options)\n{usage}"); return 0
+    if not argv or argv[0] not in COMMANDS:
+        what = f"unknown command {argv[0]!r}" if argv else "no command given"
+        print(f"stir-ft: error: {what}: give one of {', '.join(COMMANDS)} (stir-ft --help says what each does)", file=sys.stderr)
+        return 2
+    name, func, args = argv[0], COMMANDS[argv[0]], {}
+    if func is reproduce: return reproduce(*argv[1:])             # an argparse parser of its own, one-line errors too
+    debug = '--debug' in argv[1:]
+    try:
+        try: args = vars(_parser(func, name).parse_args(argv[1:]))
+        except SystemExit as e: return 0 if e.code in (0, None) else 2            # --help prints and exits
+        for k in ('pdb', 'xtra', 'debug'): args.pop(k, None)
+        func(**args)
+    except _Usage as e:
+        print(f"stir-ft {name}: error: {e}", file=sys.stderr); return 2
     except KeyboardInterrupt:
-        print(f"stir-ft {argv[0]}: interrupted (rerun the same command to continue where it stopped)", file=sys.stderr); return 130
+        if debug: raise
+        print(f"stir-ft {name}: {_interrupted(name, args)}", file=sys.stderr); return 130
     except Exception as e:     # the user's mistake, said in one line; --debug shows the traceback
+        if debug: raise
         msg = ' '.join(str(e).split()) or type(e).__name__
-        print(f"stir-ft {argv[0]}: error: {msg}  [{type(e).__name__}; --debug shows the traceback]", file=sys.stderr); return 2
+        print(f"stir-ft {name}: error: {msg}  [{type(e).__name__}; --debug shows the traceback]", file=sys.stderr); return 2
     return 0

@@ -19,10 +19,10 @@ from .layers import check_images, check_int
 # %% auto #0
 __all__ = ['DATASETS', 'EUROSAT_SPLIT_SEED', 'EUROSAT_TRAIN_FRACTION', 'SHAPES', 'COLOURS', 'SHAPE_TARGETS', 'CORRUPTIONS',
            'CIFAR_C_SOURCES', 'CIFAR_C_PARAMS', 'RANDOM_CORRUPTIONS', 'check_uint8_images', 'ArrayDataset',
-           'array_file_splits', 'load_array_file', 'to_float_image', 'paper_transforms', 'DatasetNotFoundError',
-           'get_dataset', 'stir_images', 'shape_masks', 'shape_params', 'render_shapes', 'synthetic_shapes',
-           'load_cifar_c', 'rgb_to_hsv', 'hsv_to_rgb', 'motion_blur', 'plasma_fractal', 'frost_texture', 'disk_kernel',
-           'corrupt']
+           'array_file_splits', 'load_array_file', 'array_file_lengths', 'to_float_image', 'paper_transforms',
+           'DatasetNotFoundError', 'get_dataset', 'stir_images', 'shape_masks', 'shape_params', 'render_shapes',
+           'synthetic_shapes', 'load_cifar_c', 'rgb_to_hsv', 'hsv_to_rgb', 'motion_blur', 'plasma_fractal',
+           'frost_texture', 'disk_kernel', 'corrupt']
 
 # %% ../nbs/05_data.ipynb #58b0d392
 def check_uint8_images(images, name: str = 'images') -> np.ndarray:
@@ -81,6 +81,16 @@ def _open_npz(path):
         raise ValueError(f"{path} is not a readable .npz array file ({type(e).__name__}: {str(e)[:150]}): write it with "
                          "np.savez(path, cifar10_test_x=images_uint8_NHWC, cifar10_test_y=labels) (see load_array_file)") from None
 
+def _member(f, key: str, path) -> np.ndarray:
+    "One array of an open .npz, refusing object arrays (unpickling them could run code) with the file's name."
+    try: return f[key]
+    except ValueError as e:
+        if 'allow_pickle' not in str(e): raise ValueError(f"{path}:{key} is damaged ({e})") from None
+        raise ValueError(f"{path}:{key} is an array of Python objects, which stir_ft does not unpickle (loading it could run "
+                         "code): store images as uint8 and labels as integers, np.savez(path, x=images, y=labels)") from None
+    except (OSError, EOFError, zipfile.BadZipFile) as e:
+        raise ValueError(f"{path}:{key} is damaged ({type(e).__name__}: {str(e)[:120]}): write the file again") from None
+
 def _int_labels(labels, where: str) -> np.ndarray:
     "Labels as int64, refusing non-integral values (float labels would be truncated)."
     labels = np.asarray(labels)
@@ -107,16 +117,31 @@ def load_array_file(path, split: str | None = 'cifar10_train'):
             if pair is None:
                 raise ValueError(f"{path} has no plain x/y (or images/labels) arrays; it has the splits {array_file_splits(path)}: "
                                  f"pass one as split=...")
-            return check_uint8_images(f[pair[0]], f'{path.name}:{pair[0]}'), _int_labels(f[pair[1]], f'{path}:{pair[1]}'), None
+            return (check_uint8_images(_member(f, pair[0], path), f'{path.name}:{pair[0]}'),
+                    _int_labels(_member(f, pair[1], path), f'{path}:{pair[1]}'), None)
         if f'{split}_x' not in keys or f'{split}_y' not in keys:
             hint = " (this file has plain x/y arrays: pass split=None)" if any(set(p) <= keys for p in _PLAIN_KEYS) else ""
             raise ValueError(f"no split {split!r} in {path}: available splits are {array_file_splits(path)}{hint}")
-        images = check_uint8_images(f[f'{split}_x'], f'{path.name}:{split}_x')
-        labels = f[f'{split}_y']
+        images = check_uint8_images(_member(f, f'{split}_x', path), f'{path.name}:{split}_x')
+        labels = _member(f, f'{split}_y', path)
         if len(labels) != len(images): raise ValueError(f"{path}: {split}_x has {len(images)} images but {split}_y has {len(labels)} labels")
         ck = split.rsplit('_', 1)[0] + '_classes'
-        classes = [str(c) for c in f[ck].tolist()] if ck in keys else None
+        classes = [str(c) for c in _member(f, ck, path).tolist()] if ck in keys else None
     return images, _int_labels(labels, f'{path}:{split}_y'), classes
+
+def array_file_lengths(path) -> dict[str, int]:
+    "The number of labels of every array in an `.npz` file, read from the headers alone (nothing is loaded): {'cifar10_test_y': 10000, ...}."
+    out = {}
+    with _open_npz(path) as f:
+        for key in f.files:
+            try:
+                with f.zip.open(key + '.npy') as h:
+                    version = np.lib.format.read_magic(h)
+                    shape = (np.lib.format.read_array_header_1_0(h) if version == (1, 0) else np.lib.format.read_array_header_2_0(h))[0]
+            except (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile) as e:
+                raise ValueError(f"{path}:{key} is damaged ({type(e).__name__}: {str(e)[:120]}): write the file again") from None
+            out[key] = shape[0] if shape else 0
+    return out
 
 # %% ../nbs/05_data.ipynb #67154eb5
 def to_float_image() -> v2.Compose:
@@ -291,6 +316,13 @@ CORRUPTIONS = ('gaussian_noise', 'shot_noise', 'impulse_noise', 'defocus_blur', 
 CIFAR_C_SOURCES = {'CIFAR-10-C': 'https://zenodo.org/records/2535967 (CIFAR-10-C.tar)',
                    'CIFAR-100-C': 'https://zenodo.org/records/3555552 (CIFAR-100-C.tar)'}
 
+def _load_npy(path: Path) -> np.ndarray:
+    "A .npy file, memory-mapped, never unpickled; an error that names the file when it is not an array of numbers."
+    try: return np.load(path, mmap_mode='r', allow_pickle=False)
+    except (ValueError, OSError, EOFError) as e:
+        raise ValueError(f"{path} is damaged or not an array of numbers ({type(e).__name__}: {str(e)[:120]}): stir_ft reads "
+                         "numbers only (never Python objects); get the file again") from None
+
 def load_cifar_c(root, corruption: str, severity: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     "Images uint8 (n, 32, 32, 3) and int64 labels of one corruption of CIFAR-10-C / CIFAR-100-C: one severity (1..5) or all (None)."
     root = Path(root)
@@ -305,7 +337,7 @@ def load_cifar_c(root, corruption: str, severity: int | None = None) -> tuple[np
                                     f"CIFAR-10-C from {CIFAR_C_SOURCES['CIFAR-10-C']} or CIFAR-100-C from "
                                     f"{CIFAR_C_SOURCES['CIFAR-100-C']}, extract it and pass that folder as root; or make "
                                     f"corrupted images offline with corrupt(images, {corruption!r}, severity)")
-    x, y = np.load(path, mmap_mode='r'), np.load(lpath, mmap_mode='r')
+    x, y = _load_npy(path), _load_npy(lpath)
     if len(x) != len(y) or len(x) % 5:
         raise ValueError(f"{path} has {len(x)} images and {lpath.name} {len(y)} labels: expected the same number, "
                          f"5 severities x n test images (50000 for the official files)")

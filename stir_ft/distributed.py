@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_distributed.ipynb #908a3b6b
 from __future__ import annotations
-import hashlib, os, socket, subprocess, sys, time, uuid
+import hashlib, json, os, socket, subprocess, sys, time, uuid
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -21,7 +21,7 @@ from .metrics import finetuning_metrics, FinetuningMetrics
 # %% auto #0
 __all__ = ['is_distributed', 'rank', 'world_size', 'local_rank', 'is_main', 'device', 'init', 'barrier', 'destroy', 'session',
            'gather', 'all_gather', 'check_shared', 'shard', 'InversionUnit', 'inversion_units', 'compute_inversions',
-           'measure_many', 'run_experiments', 'free_port', 'launch']
+           'check_same_work', 'measure_many', 'run_experiments', 'free_port', 'launch']
 
 # %% ../nbs/14_distributed.ipynb #9c75a8a9
 _OWNED = False          # did `init` create the process group (so that `destroy` may end it)?
@@ -50,6 +50,7 @@ def device() -> torch.device:
     "The device this rank computes on: GPU `LOCAL_RANK` where CUDA is available (one GPU per rank), else the CPU."
     return torch.device('cuda', local_rank()) if torch.cuda.is_available() else torch.device('cpu')
 
+# %% ../nbs/14_distributed.ipynb #7d42bf21
 def init(backend: str | None = None, timeout_s: float = 24 * 3600) -> tuple[int, int]:
     """Join the process group that torchrun describes in the environment (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT,
     LOCAL_RANK) and return (rank, world size). Already initialised: the current values. One plain process (no WORLD_SIZE,
@@ -74,6 +75,7 @@ def init(backend: str | None = None, timeout_s: float = 24 * 3600) -> tuple[int,
     _OWNED = True
     return rank(), world_size()
 
+# %% ../nbs/14_distributed.ipynb #6ae9467e
 def barrier():
     "Wait until every rank gets here; nothing in one process."
     if is_distributed(): dist.barrier()
@@ -95,6 +97,7 @@ def session(backend: str | None = None, timeout_s: float = 24 * 3600):
     finally:
         if created: destroy()
 
+# %% ../nbs/14_distributed.ipynb #6c2f489d
 def gather(obj) -> list | None:
     "Every rank's `obj` on rank 0 (a list in rank order) and None on the other ranks; `[obj]` in one process. Pickled in transit."
     if not is_distributed(): return [obj]
@@ -109,6 +112,7 @@ def all_gather(obj) -> list:
     dist.all_gather_object(out, obj)
     return out
 
+# %% ../nbs/14_distributed.ipynb #6b85be60
 def check_shared(folder: str | os.PathLike, what: str = 'folder') -> Path:
     """Create `folder` and check that every rank sees it (rank 0 writes a file there, the others look for it); an error
     names the ranks that do not. The inversion cache and the results store must be on storage every rank shares."""
@@ -155,6 +159,7 @@ class InversionUnit(NamedTuple):
     layer: object   # a layer as `read_layers` takes it
     seeds: tuple    # its inversion seeds, inverted as one batch: all of the layer's, or one with split_seeds
 
+# %% ../nbs/14_distributed.ipynb #5c87f154
 def inversion_units(n_finetuned: int, layers: Sequence, seeds: Sequence[int], split_seeds: bool = False) -> list[InversionUnit]:
     """Every inversion that the metrics of `n_finetuned` models against one pretrained model need: each layer of the
     pretrained model and of each finetuned model, at every seed. A unit holds all seeds of a layer (the batch that
@@ -163,6 +168,7 @@ def inversion_units(n_finetuned: int, layers: Sequence, seeds: Sequence[int], sp
     groups = [(s,) for s in seeds] if split_seeds else [seeds]
     return [InversionUnit(m, l, g) for m in range(check_int(n_finetuned, 'n_finetuned', 0) + 1) for l in layers for g in groups]
 
+# %% ../nbs/14_distributed.ipynb #aa239aca
 def _model(m) -> nn.Module:
     "A model, or what a zero-argument loader returns (a rank then loads only the models it works on, one at a time)."
     if isinstance(m, nn.Module): return m
@@ -180,6 +186,7 @@ def compute_inversions(models: Sequence, x: Tensor, units: Sequence[InversionUni
     runs them). Returns {'computed': n, 'reused': n}, counted per layer and seed. Each model is loaded once."""
     cache = as_cache(cache)
     if cache is None: raise ValueError("compute_inversions writes into an inversion cache: pass cache=<folder>")
+    iters, step_size, batch_size = check_inversion_settings(x, iters, step_size, batch_size)   # plain numbers: stir_matrix's cache keys
     if not isinstance(pool, str): raise ValueError("the inversion cache needs a named pool ('flatten', 'cls', 'mean')")
     counts = dict(computed=0, reused=0)
     bar = tqdm(total=len(units), desc=f'rank {rank()}: inversions', disable=not progress)
@@ -197,29 +204,62 @@ def compute_inversions(models: Sequence, x: Tensor, units: Sequence[InversionUni
     bar.close()
     return counts
 
-def _check_settings(x, seeds, iters, step_size, batch_size, pool, self_terms) -> list[int]:
-    "The checks `finetuning_metrics` makes, made before any rank starts inverting."
-    check_inversion_settings(x, iters, step_size, batch_size)
+# %% ../nbs/14_distributed.ipynb #24ef7054
+def _check_settings(x, seeds, iters, step_size, batch_size, pool, self_terms) -> tuple:
+    "The checks `finetuning_metrics` makes, made before any rank starts inverting; (seeds, iters, step_size, batch_size) as plain numbers."
+    iters, step_size, batch_size = check_inversion_settings(x, iters, step_size, batch_size)
     if isinstance(seeds, (str, bytes)) or not hasattr(seeds, '__iter__'): raise TypeError(f"seeds must be a list of integers like (0, 1, 2), got {seeds!r}")
     seeds = [check_int(s, 'each seed', fix='seeds are integers like (0, 1, 2)') for s in seeds]
     if not seeds or len(set(seeds)) != len(seeds): raise ValueError(f"seeds must be distinct integers, at least one: got {seeds}")
     if self_terms not in ('computed', 'one'): raise ValueError(f"self_terms must be 'computed' or 'one', got {self_terms!r}")
     if not isinstance(pool, str): raise ValueError("measure_many needs a named pool ('flatten', 'cls', 'mean'): the cache cannot identify a callable")
-    return seeds
+    return seeds, iters, step_size, batch_size
 
+def _identity(v):
+    "A value that ranks can compare: tensors and models by their fingerprint, callables by name, the rest as JSON-like values."
+    if isinstance(v, (Tensor, nn.Module)): return f'fingerprint {fingerprint(v)}'
+    if isinstance(v, dict): return {str(k): _identity(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)): return [_identity(x) for x in v]
+    if callable(v): return f'callable {getattr(v, "__qualname__", type(v).__name__)}'
+    return v if isinstance(v, (int, float, str, bool, type(None))) else repr(v)
+
+def check_same_work(what: str = 'work', **identity):
+    """Compare `identity` (settings, images, models: anything that must agree) across the ranks before any work; an error
+    on every rank names the entries that differ and the ranks that hold them. A collective: every rank calls it. Nothing
+    in one process."""
+    if not is_distributed(): return
+    every = all_gather(_identity(identity))
+    odd = [r for r, d in enumerate(every) if d != every[0]]
+    if not odd: return
+    mine, theirs = every[0], every[odd[0]]
+    def differ(a, b, where=''):          # the paths where two digests differ, one level into nested dicts
+        keys = sorted(set(a) | set(b))
+        return [p for k in keys if a.get(k) != b.get(k)
+                for p in (differ(a[k], b[k], f'{where}{k}.') if isinstance(a.get(k), dict) and isinstance(b.get(k), dict) and not where
+                          else [(f'{where}{k}', a.get(k), b.get(k))])]
+    show = lambda v: (v if isinstance(v, str) else json.dumps(v))[:60]
+    paths = differ(mine, theirs)
+    detail = '; '.join(f"{k} is {show(a)} on rank 0, {show(b)} on rank {odd[0]}" for k, a, b in paths[:3])
+    raise RuntimeError(f"the ranks were given different {what} (rank(s) {odd} differ from rank 0: {detail}): start every rank "
+                       "with the same command, arguments and files, so that no rank's results mix with another's")
+
+
+# %% ../nbs/14_distributed.ipynb #aab115cb
 def measure_many(pretrained: nn.Module | Callable, finetuned: Sequence, x: Tensor, layers: Sequence | None = None, *,
                  cache: str | os.PathLike | InversionCache | None = None, seeds: Sequence[int] = (0, 1, 2), iters: int = 50,
                  step_size: float = 0.5, similarity: str | Callable = 'linear_cka', rbf_threshold: float = 1.0, pool: str = 'flatten',
                  self_terms: str = 'computed', batch_size: int | None = None, precision: str = 'auto', split_seeds: bool = False,
-                 progress: bool = True, stats: dict | None = None) -> list[FinetuningMetrics] | None:
+                 progress: bool = True, stats: dict | None = None, identity: dict | None = None) -> list[FinetuningMetrics] | None:
     """`[finetuning_metrics(pretrained, ft, x, layers, ...) for ft in finetuned]`, with the work spread over the ranks of
     the process group: every inversion is computed once, by one rank, into `cache` (a folder every rank shares); then each
     rank scores its share of the finetuned models from the cache. Rank 0 returns the list (in the order of `finetuned`),
     the other ranks None. Models may be given as zero-argument loaders. `stats` (a dict) is filled, on every rank, with
-    the counts of inversions computed and reused. One process without a cache: the plain loop."""
+    the counts of inversions computed and reused. Before any work the ranks compare their settings, images and models
+    (`check_same_work`, with `identity`: what else must agree, e.g. the files the models came from). One process without
+    a cache: the plain loop."""
     fts = list(finetuned)
     if not fts: raise ValueError("finetuned is empty: give at least one finetuned model")
-    seeds = _check_settings(x, seeds, iters, step_size, batch_size, pool, self_terms)
+    seeds, iters, step_size, batch_size = _check_settings(x, seeds, iters, step_size, batch_size, pool, self_terms)
     kw = dict(seeds=seeds, iters=iters, step_size=step_size, similarity=similarity, rbf_threshold=rbf_threshold, pool=pool,
               self_terms=self_terms, batch_size=batch_size, precision=precision)
     t0 = time.time()
@@ -234,6 +274,9 @@ def measure_many(pretrained: nn.Module | Callable, finetuned: Sequence, x: Tenso
     store = (lambda: cache) if isinstance(cache, InversionCache) else (lambda: InversionCache(root))   # a cache object is used as given
     pt = _model(pretrained)
     layers = list(default_layers(pt) if layers is None else layers)
+    check_same_work('settings, images or models to measure_many', settings=kw, layers=layers, images=fingerprint(x.float()),
+                    pretrained=fingerprint(pt), finetuned=[fingerprint(f) if isinstance(f, nn.Module) else 'a loader' for f in fts],
+                    arguments=identity or {})
     # 1. the inversions: each rank computes its share of the units into the cache
     mine = shard(inversion_units(len(fts), layers, seeds, split_seeds), check=True)
     t1 = time.time()

@@ -14,6 +14,7 @@ from torch import nn
 from torch.utils.data import Subset
 from fastcore.basics import patch
 from .data import ArrayDataset, CORRUPTIONS, SHAPE_TARGETS, get_dataset, load_array_file, paper_transforms
+from .data import DatasetNotFoundError
 from .data import stir_images, synthetic_shapes
 from .models import create_vit, ReconstructionModel, TINY_CONFIGS
 from .finetune import finetune, checkpoint_path, History, TASKS, STRATEGIES
@@ -27,7 +28,7 @@ from .device_data import DeviceData
 # new code imports them from stir_ft.store and stir_ft.scales
 from .store import STORE_VERSION, canonical_json, config_key, check_budget, KeepOnlyCache, ResultStore
 from .store import results_root, stored_roots, provenance, BudgetExhausted                  # (for old imports)
-from .scales import get_scale, DATASET_NAMES, SYNTHETIC_DATASETS, resolve_dataset, find_arrays
+from .scales import get_scale, DATASET_NAMES, SYNTHETIC_DATASETS, resolve_dataset, find_arrays, ARRAY_FILE_SIZES, ARRAY_PLACES
 from .scales import SCALE_NAMES, SCALES, PAPER_DATASETS                                     # (for old imports)
 
 # %% auto #0
@@ -43,6 +44,20 @@ def _subset(ds, n, seed=0):
     sub = Subset(ds, idx)
     sub.classes = getattr(ds, 'classes', None)
     return sub
+
+def _seeded_indices(N: int, n: int | None, seed: int = 0) -> np.ndarray:
+    "A seeded choice of `n` of `N` indices, sorted (all of them when `n` is None or at least `N`)."
+    if n is None or n >= N: return np.arange(N)
+    return torch.randperm(N, generator=torch.Generator().manual_seed(seed))[:n].sort().values.numpy()
+
+def _cifar_not_found(name: str, root, err: Exception) -> DatasetNotFoundError:
+    import torchvision.datasets as tvd
+    folder = Path(root)/(tvd.CIFAR10 if name == 'cifar10' else tvd.CIFAR100).base_folder
+    return DatasetNotFoundError(
+        f"no {DATASET_NAMES[name]} images here. Either (1) the CIFAR array file: pass arrays='path/to/cifar_prefix.npz', set "
+        f"$STIR_FT_ARRAYS, or put the file at {' or '.join(ARRAY_PLACES)}; or (2) torchvision's {DATASET_NAMES[name]} in "
+        f"{folder} (data_root= or $STIR_FT_DATA say where), which torchvision downloads with download=True on a machine with "
+        f"a network. ({err})")
 
 def make_dataset(spec: dict, train: bool, n: int | None = None, img_size: int = 32, *,
                  arrays: str | os.PathLike | None = None, data_root: str | os.PathLike | None = None,
@@ -60,7 +75,13 @@ def make_dataset(spec: dict, train: bool, n: int | None = None, img_size: int = 
         return _subset(ArrayDataset(x, y, tf, classes), n)
     if kind == 'torchvision':
         root = data_root or os.environ.get('STIR_FT_DATA') or 'data'
-        return _subset(get_dataset(spec['name'], root=root, train=train, transform=tf, download=download), n)
+        if spec['name'] not in ARRAY_FILE_SIZES:
+            return _subset(get_dataset(spec['name'], root=root, train=train, transform=tf, download=download), n)
+        try: tv = get_dataset(spec['name'], root=root, train=train, download=download)      # torchvision's CIFAR loader
+        except DatasetNotFoundError as e: raise _cifar_not_found(spec['name'], root, e) from e
+        idx = _seeded_indices(len(tv.targets), spec.get('n_train' if train else 'n_test'))
+        x, y = tv.data[idx], np.asarray(tv.targets, dtype=np.int64)[idx]
+        return _subset(ArrayDataset(x, y, tf, list(tv.classes)), n)
     if kind == 'transforms2d':
         from stir_ft.transforms2d import Transforms2D
         t2 = Transforms2D(spec['transforms'], n=n or 10_000, size=spec['size'], seed=spec.get('seed', 0),
@@ -177,7 +198,7 @@ class Experiment:
                  stir: dict | None = None,                 # changes to the scale's STIR settings
                  device: str | torch.device | None = None, # default: cpu at smoke, else cuda where there is one
                  data_root: str | os.PathLike | None = None,  # torchvision's data folder (default `$STIR_FT_DATA`, else data)
-                 download: bool | None = None,             # let torchvision download (default: at the paper scale only)
+                 download: bool | None = None,             # let torchvision download (default: the scale's, colab and paper)
                  arrays: str | os.PathLike | None = None,  # the CIFAR array file (default: `find_arrays`)
                  progress: bool = True,                    # progress bars
                  threads: int | None = -1,                 # torch's CPU threads (-1: one at smoke, else torch's choice)
@@ -196,11 +217,11 @@ class Experiment:
         if self.finetune_settings['strategy'] not in STRATEGIES:
             raise ValueError(f"unknown strategy {self.finetune_settings['strategy']!r}; choose one of {STRATEGIES}")
         check_stir_settings(self.stir_settings)           # before any training: a typo here must not cost a finetuning run
-        self.data_spec = resolve_dataset(dataset, s)
+        self.data_spec = resolve_dataset(dataset, s, arrays)     # the array file given or found, else torchvision's
         default_dev = 'cpu' if s['name'] == 'smoke' else ('cuda' if torch.cuda.is_available() else 'cpu')
         self.device = torch.device(device or default_dev)
         self.data_root, self.arrays, self.progress, self.stir_batch_size = data_root, arrays, progress, stir_batch_size
-        self.download = (s['name'] == 'paper') if download is None else download
+        self.download = s['download'] if download is None else download
         # tiny models run faster on one CPU thread than on several (and far faster on a busy machine)
         self.threads = (1 if s['name'] == 'smoke' else None) if threads == -1 else threads
         self.pretrain_result = None               # the stored pretraining result (its history), once pretrained() ran
@@ -325,8 +346,7 @@ def pretrain_data_spec(self: Experiment) -> dict:
     "The data spec the pretrained model is trained on (sources trained here; not 'timm' or 'scratch')."
     p = self.pretrain_settings
     if p['source'] in SYNTHETIC_DATASETS: return dict(kind='shapes', target=p['source'].split('-', 1)[1], pretrain=True)
-    if p['source'].startswith('arrays:'):
-        return dict(kind='arrays', file='cifar_prefix.npz', prefix=p['source'].split(':', 1)[1])
+    if p['source'].startswith('arrays:'): return resolve_dataset(p['source'], self.scale, self.arrays)
     if p['source'] == 'transforms2d':
         return dict(kind='transforms2d', transforms=list(p['transforms']), classes=p['classes'], size=p['size'],
                     seed=p['seed'])
@@ -466,8 +486,8 @@ def control_config(self: Experiment, seed: int) -> dict:
 def control(self: Experiment, seeds: Sequence[int] | None = None) -> FinetuningMetrics:
     """The control: the four metrics of the pretrained model against itself, on the same images and settings.
     Forgetting, learning and cka divergence are 0, but the invariance flow is not 0 off the diagonal (its sign and
-    size depend on the model: negative on both sides for the cpu scale's 12-block ViT). Judge a flow matrix against
-    this one. It costs no inversion when the pretrained model's are in the inversion cache (they are after `metrics()`)."""
+    size depend on the model: negative on both sides for the cpu scale's 12-block ViT). It is the first of the three
+    terms of a flow (`stir_ft.metrics.flow_decomposition`). It costs no inversion when the pretrained model's are in the inversion cache (they are after `metrics()`)."""
     return self._per_seed('unchanged', self.control_config, self.pretrained, seeds)
 
 Experiment.unchanged, Experiment.unchanged_config = Experiment.control, Experiment.control_config   # the old names
@@ -486,10 +506,11 @@ def describe(self: Experiment, task: bool = True) -> str:
            f"pretrained here on Transforms-2D ({p['classes']} glyph classes under {', '.join(p['transforms'])}; "
            f"{p['n_train']:,} images, {p['epochs']} epochs)" if src == 'transforms2d' else
            f"pretrained here on {DATASET_NAMES.get(src.split(':')[-1], src)} ({p.get('epochs')} epochs)")
-    spec = self.data_spec
+    spec, name = self.data_spec, DATASET_NAMES.get(self.dataset, self.dataset)
+    some = f" ({spec['n_train']:,} training and {spec['n_test']:,} test images)" if 'n_train' in spec else ''
     data = {'shapes': f"synthetic shapes labelled by {spec.get('target')} (stand-in for {self.dataset})",
-            'arrays': f"real {DATASET_NAMES.get(self.dataset, self.dataset)} images from the array file",
-            'torchvision': f"{self.dataset} (torchvision)"}.get(spec['kind'], str(spec))
+            'arrays': f"real {name} images from the array file{some}",
+            'torchvision': f"real {name} images from torchvision{some or ' (the whole dataset)'}"}.get(spec['kind'], str(spec))
     return (f"scale {self.scale['name']}: {model}, {pre}; {self.task + ' ' if task else ''}finetuning on {data}, "
             f"{f['epochs']} epochs, {f['optimizer']} lr {f['lr']:g}; STIR |X| = {st['n_images']}, {st['iters']} steps, "
             f"{len(st['seeds'])} seed(s)")
@@ -545,10 +566,10 @@ class PretrainedOn(Experiment):
             recipe = _merge(self.recipe, pretrain, 'pretraining recipe')
             _set_seed(recipe, pretrain_seed, 'pretrain', pretrain)
             self.pretrain_settings = (dict(source='scratch', seed=recipe['seed']) if source == 'scratch' else
-                                      dict(recipe, source=f'dataset:{source}', data=resolve_dataset(source, self.scale)))
+                                      dict(recipe, source=f'dataset:{source}', data=resolve_dataset(source, self.scale, self.arrays)))
 
     @property
     def recipe(self) -> dict:
-        "The recipe for pretraining on a dataset: the scale's pretraining recipe (at paper scale, the offline scale's)."
-        base = self.scale['pretrain'] if self.scale['name'] != 'paper' else get_scale('offline')['pretrain']
+        "The recipe for pretraining on a dataset: the scale's pretraining recipe (where that is timm's weights, the offline scale's)."
+        base = self.scale['pretrain'] if self.scale['pretrain']['source'] != 'timm' else get_scale('offline')['pretrain']
         return {k: base[k] for k in _RECIPE_KEYS}

@@ -4,32 +4,65 @@
 
 # %% ../nbs/00a_files.ipynb #a78a018f
 from __future__ import annotations
-import json, os, re, socket, time, uuid
+import errno, json, os, re, socket, stat, time, uuid
 from pathlib import Path
 from typing import Callable
 
 # %% auto #0
-__all__ = ['atomic_write', 'save_json', 'save_torch', 'clean_orphans']
+__all__ = ['temp_name', 'atomic_write', 'save_json', 'save_torch', 'clean_orphans', 'load_torch', 'read_json', 'check_folder']
 
 # %% ../nbs/00a_files.ipynb #c7b00097
 def _host() -> str: return re.sub(r'[^A-Za-z0-9_-]+', '-', socket.gethostname())[:40] or 'host'
+
+def temp_name(path, pid: int | None = None, host: str | None = None) -> Path:
+    "The temporary file `atomic_write` writes before renaming it to `path`: hidden, tagged `stir_ft`, with its writer's pid and host."
+    path = Path(path)
+    pid, host = os.getpid() if pid is None else pid, _host() if host is None else host
+    return path.parent/f'.{path.name}.stir_ft.{pid}.{uuid.uuid4().hex[:8]}.{host}.tmp'
+
+def _write_failure(e: BaseException, path: Path) -> OSError | None:
+    "A clear error for a write that failed for want of space (ENOSPC, EDQUOT, or torch's writer failing on a full disk); None for other errors."
+    msg = str(e)
+    full = (isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT)) or 'No space left' in msg
+    if not full and isinstance(e, RuntimeError) and 'inline_container' in msg:     # torch.save's C++ writer
+        import shutil
+        try: full = shutil.disk_usage(path.parent).free < 256 * 2**20
+        except OSError: full = False
+        if not full:
+            return OSError(errno.EIO, f"writing {path} failed (torch: {' '.join(msg.split())[:120]}): check that disk and folder, "
+                                      "then run again")
+    if not full: return None
+    return OSError(errno.ENOSPC, f"disk full while writing {path}: free some space on that disk, or write to another folder, "
+                                 "and run again (what was complete before is kept)")
 
 def atomic_write(path, write: Callable[[str], object]) -> Path:
     "Call `write(tmp_path)` on a temporary file next to `path`, flush it to disk and rename it to `path`; nothing is left on failure."
     path = Path(path).expanduser(); path.parent.mkdir(parents=True, exist_ok=True)
     # a fresh name, created by the writer itself, so the file gets the usual permissions (mkstemp would make it 0600)
-    tmp = str(path.parent/f'.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.{_host()}.tmp')   # writer's pid and host: see clean_orphans
+    tmp = str(temp_name(path))
     try:
         write(tmp)
         with open(tmp, 'rb+') as f: os.fsync(f.fileno())
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as e:
+        if os.path.exists(tmp): os.remove(tmp)                    # first: the half-written file takes the space
+        clear = _write_failure(e, path)
+        if clear is None: raise
+        raise clear from None
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
+def _plain_json(v):
+    "numpy numbers and arrays as the JSON numbers and lists they hold (json refuses np.int64)."
+    import numpy as np
+    if isinstance(v, np.generic): return v.item()
+    if isinstance(v, np.ndarray): return v.tolist()
+    raise TypeError(f"Object of type {type(v).__name__} is not JSON serializable")
+
 def save_json(obj, path) -> Path:
-    "Write `obj` as indented JSON to `path`, atomically."
-    return atomic_write(path, lambda t: Path(t).write_text(json.dumps(obj, indent=1)))
+    "Write `obj` as indented JSON to `path`, atomically (numpy numbers and arrays as plain numbers and lists)."
+    return atomic_write(path, lambda t: Path(t).write_text(json.dumps(obj, indent=1, default=_plain_json)))
 
 def save_torch(obj, path) -> Path:
     "`torch.save(obj)` to `path`, atomically."
@@ -37,7 +70,7 @@ def save_torch(obj, path) -> Path:
     return atomic_write(path, lambda t: torch.save(obj, t))
 
 # %% ../nbs/00a_files.ipynb #109e7ca1
-_TMP = re.compile(r'^\..+\.(\d+)\.([0-9a-f]{8})(?:\.([A-Za-z0-9_-]+))?\.tmp$')
+_TMP = re.compile(r'^\..+\.stir_ft\.(\d+)\.([0-9a-f]{8})\.([A-Za-z0-9_-]+)\.tmp$')
 
 def _alive(pid: int) -> bool:
     try: os.kill(pid, 0)
@@ -45,18 +78,93 @@ def _alive(pid: int) -> bool:
     except PermissionError: return True
     return True
 
-def clean_orphans(folder, max_age: float = 86400, recursive: bool = True) -> list[Path]:
-    "Remove the temporary files that killed `atomic_write`s left in `folder`: writer gone (same host) or older than `max_age` s."
+def _temp_files(folder: Path, max_depth: int | None):
+    "Regular files named like `temp_name` in `folder` and its subfolders (to `max_depth` levels), never through a link."
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        depth = len(Path(here).relative_to(folder).parts)
+        if max_depth is not None and depth >= max_depth: dirs.clear()
+        for name in files:
+            if _TMP.match(name):
+                p = Path(here)/name
+                try:
+                    if stat.S_ISREG(os.lstat(p).st_mode): yield p
+                except FileNotFoundError: pass
+
+def clean_orphans(folder, max_age: float = 86400, recursive: bool = True, max_depth: int | None = None) -> list[Path]:
+    """Remove the temporary files that killed `atomic_write`s left in `folder` (and its subfolders, to `max_depth` levels, if
+    `recursive`): writer gone (same host) or older than `max_age` s. Only files named by `temp_name` are ever removed."""
     folder, out = Path(folder), []
     if not folder.is_dir(): return out
     host = _host()
-    for f in (folder.rglob('.*.tmp') if recursive else folder.glob('.*.tmp')):
+    for f in _temp_files(folder, max_depth if recursive else 0):
         m = _TMP.match(f.name)
-        if m is None or not f.is_file(): continue
         try: age = time.time() - f.stat().st_mtime
         except FileNotFoundError: continue
-        same_host = m.group(3) in (None, host)
-        if age > max_age or (same_host and not _alive(int(m.group(1)))):
+        if age > max_age or (m.group(3) == host and not _alive(int(m.group(1)))):
             try: f.unlink(); out.append(f)
             except FileNotFoundError: pass
     return out
+
+# %% ../nbs/00a_files.ipynb #6965854f
+# modules whose functions a weights file has no reason to call: a pickle naming one is an attempt to run code
+_CODE = re.compile(r'^(builtins|os|posix|nt|sys|subprocess|shutil|socket|importlib|runpy|pty|code|ctypes|pickle|marshal|'
+                   r'types|functools|operator|webbrowser|multiprocessing|io|pathlib|tempfile|platform|signal)(\.|$)')
+
+def load_torch(path, what: str = 'file', fix: str = '') -> object:
+    "`torch.load(path, weights_only=True)` on the CPU: tensors and plain values, no code run; errors name the file (and `fix`)."
+    import pickle, torch
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"no {what} at {str(path)!r}" + (f": {fix}" if fix else ''))
+    try: return torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        names = sorted(set(re.findall(r'GLOBAL ([\w.]+)', str(e))))
+        tail = f"; {fix}" if fix else ''
+        if any(_CODE.match(n) for n in names):
+            raise ValueError(f"{path} asks to call {', '.join(names)} when it is loaded, which is how a planted file runs code: "
+                             f"stir_ft refused it and ran nothing. Do not load this {what}; delete it, and ask whoever made it"
+                             + tail) from None
+        if names:
+            raise ValueError(f"{path} holds Python objects besides tensors ({', '.join(names)}), which stir_ft does not unpickle: "
+                             f"it is not a {what} stir_ft wrote{tail}") from None
+        detail = '' if 'weights_only' in str(e) else f" ({type(e).__name__}: {' '.join(str(e).split())[:150]})"   # never torch's advice
+        raise ValueError(f"{path} is damaged or not a {what}{detail}{tail}") from None
+
+# %% ../nbs/00a_files.ipynb #f169a783
+_JSON_TYPES = {dict: 'an object {...}', list: 'a list [...]'}
+
+def read_json(path, what: str = 'file', expect: type | tuple | None = dict, keys: tuple = (), fix: str = ''):
+    "The JSON value in `path`: of type `expect`, with `keys` if a dict; else an error that names the file (and `fix`)."
+    path, tail = Path(path), (f"; {fix}" if fix else '')
+    try: v = json.loads(path.read_text(encoding='utf-8'))
+    except FileNotFoundError: raise FileNotFoundError(f"no {what} at {str(path)!r}" + (f": {fix}" if fix else '')) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path} is damaged: not complete JSON ({e}){tail}") from None
+    if expect is not None and not (isinstance(v, expect) and not isinstance(v, bool)):
+        kinds = ' or '.join(_JSON_TYPES.get(t, t.__name__) for t in (expect if isinstance(expect, tuple) else (expect,)))
+        raise ValueError(f"{path} is not a {what}: it holds {type(v).__name__} {json.dumps(v)[:60]}, a {what} is {kinds}{tail}")
+    missing = [k for k in keys if k not in v] if isinstance(v, dict) else []
+    if missing: raise ValueError(f"{path} is not a {what}: it lacks {', '.join(map(repr, missing))}{tail}")
+    return v
+
+# %% ../nbs/00a_files.ipynb #dfd22928
+def check_folder(folder, what: str = 'folder', create: bool = False) -> Path:
+    """Check, before any work, that files can be written in `folder`: it is named, it is not a file, and a probe file can be
+    written there. The folders made for the probe are removed again unless `create`. An error names the folder otherwise."""
+    if folder is None or not str(folder).strip():
+        raise ValueError(f"{what} is empty: give the name of a folder (it is created if missing)")
+    p = Path(folder).expanduser()
+    if p.exists() and not p.is_dir():
+        raise ValueError(f"{what} {str(folder)!r} is an existing file: give a folder (it is created if missing)")
+    made = [q for q in [p, *p.parents] if not q.exists()]          # the folders the probe creates, deepest first
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        probe = temp_name(p/'write-check')
+        probe.write_bytes(b''); probe.unlink()
+    except OSError as e:
+        raise PermissionError(f"{what} {str(folder)!r} cannot be written ({e.strerror or e}): choose a folder you can write to") from None
+    finally:
+        if not create:
+            for q in made:
+                try: q.rmdir()
+                except OSError: break
+    return p

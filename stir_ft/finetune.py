@@ -17,14 +17,16 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 from tqdm.auto import tqdm
 from .layers import is_timm_vit, model_device, check_int, check_input
-from .files import save_json, save_torch, clean_orphans
+from .files import save_json, save_torch, clean_orphans, load_torch
 from .stir import fingerprint
+from .inversion import resolve_precision, _DTYPES
 from .data import ArrayDataset, CORRUPTIONS, corrupt, load_cifar_c
 from .device_data import DeviceData
 
 # %% auto #0
-__all__ = ['STRATEGIES', 'TASKS', 'FINGERPRINT_VERSION', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr', 'evaluate',
-           'History', 'checkpoint_path', 'data_fingerprint', 'finetune', 'CorruptionAccuracy', 'corruption_accuracy']
+__all__ = ['STRATEGIES', 'TASKS', 'FINGERPRINT_VERSION', 'find_vit', 'apply_strategy', 'warmup_steps', 'cosine_lr',
+           'train_precision', 'check_labels', 'evaluate', 'History', 'checkpoint_path', 'data_fingerprint', 'finetune',
+           'CorruptionAccuracy', 'corruption_accuracy']
 
 # %% ../nbs/08_finetune.ipynb #b141dc95
 STRATEGIES = ('full', 'linear', 'surgical', 'scratch')
@@ -79,10 +81,20 @@ def cosine_lr(step: int, total: int, lr: float, warmup: int = 0) -> float:
     return lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
 
 # %% ../nbs/08_finetune.ipynb #82ff5bd9
-def _autocast(device: torch.device, amp: bool | None):
-    "bf16 autocast on CUDA when `amp` is True or None; nothing on CPU unless asked."
-    on = device.type == 'cuda' if amp is None else amp
-    return torch.autocast(device.type, dtype=torch.bfloat16) if on else nullcontext()
+def train_precision(device, amp: bool | str | None = None) -> str:
+    """The precision training and evaluation compute in: `amp=None` as `resolve_precision('auto', device)` picks it (bf16
+    on a GPU that has it natively, fp16 on an older GPU, fp32 on a CPU); True: the same, but bf16 on a CPU; False: fp32;
+    or a name ('fp32', 'bf16', 'fp16')."""
+    device = torch.device(device)
+    if amp is None: return resolve_precision('auto', device)
+    if amp is True: return resolve_precision('auto', device) if device.type == 'cuda' else 'bf16'
+    if amp is False: return 'fp32'
+    return resolve_precision(amp, device)
+
+def _autocast(device: torch.device, amp: bool | str | None):
+    "Autocast in the precision `train_precision(device, amp)` names (nothing for fp32)."
+    p = train_precision(device, amp)
+    return nullcontext() if p == 'fp32' else torch.autocast(device.type, dtype=_DTYPES[p])
 
 def _batches(data, batch_size, num_workers=0, shuffle=False, generator=None):
     if isinstance(data, DataLoader): return data
@@ -93,15 +105,28 @@ TASKS = ('classification', 'reconstruction')
 def _check_task(task):
     if task not in TASKS: raise ValueError(f"unknown task {task!r}; choose one of {TASKS}")
 
+def check_labels(y: torch.Tensor, n_outputs: int, where: str = 'the data'):
+    "Refuse class labels outside 0..n_outputs-1: a label past the head is never predicted, and -100 is dropped by cross_entropy."
+    lo, hi = int(y.min()), int(y.max())
+    if lo < 0:
+        raise ValueError(f"{where} has the label {lo}: class labels are 0..{n_outputs - 1}" + (" (-100 is cross_entropy's ignore_index: "
+                         "those images would be silently left out of training)" if lo == -100 else '') + "; drop or relabel those images")
+    if hi >= n_outputs:
+        raise ValueError(f"{where} has the label {hi} but the model's head has {n_outputs} outputs (classes 0..{n_outputs - 1}): that "
+                         f"class can never be predicted; give the model a head of at least {hi + 1} classes (create_vit(..., "
+                         f"num_classes={hi + 1}) or model.reset_classifier({hi + 1}) on a timm model), or relabel the data")
+
 def _loss(model, x, y, task):
     out = model(x)
-    if task == 'classification': return F.cross_entropy(out.float(), y), out
+    if task == 'classification':
+        check_labels(y, out.shape[-1], 'a training batch')
+        return F.cross_entropy(out.float(), y), out
     if out.shape != x.shape: raise ValueError(f"reconstruction needs outputs shaped like the inputs {tuple(x.shape)}, got {tuple(out.shape)}")
     return F.l1_loss(out.float(), x), out
 
 @torch.no_grad()
 def evaluate(model: nn.Module, data, task: str = 'classification', batch_size: int = 256, device: str | torch.device | None = None,
-             amp: bool | None = None, num_workers: int = 0, progress: bool = False) -> float:
+             amp: bool | str | None = None, num_workers: int = 0, progress: bool = False) -> float:
     "Top-1 accuracy (classification) or mean absolute pixel error (reconstruction) of `model` on `data` ((image, label) pairs)."
     _check_task(task)
     device = torch.device(device) if device is not None else model_device(model)
@@ -113,7 +138,9 @@ def evaluate(model: nn.Module, data, task: str = 'classification', batch_size: i
             if x.ndim == 4 and x.is_floating_point(): check_input(model, x, 'evaluation images')
             with _autocast(device, amp):
                 out = model(x)
-            if task == 'classification': score += (out.argmax(-1) == y).sum().item()
+            if task == 'classification':
+                check_labels(y, out.shape[-1], 'the evaluation data')
+                score += (out.argmax(-1) == y).sum().item()
             else: score += (out.float() - x).abs().mean(dim=(1, 2, 3)).sum().item()
             total += len(x)
     finally: model.train(was)
@@ -182,17 +209,15 @@ def data_fingerprint(data) -> str:
         finally: random.setstate(state)
     return h.hexdigest()[:20]
 
-def _load_checkpoint(path: Path, weights_only: bool):
-    "torch.load of one checkpoint file, stopping with its path (and what to do) when it is damaged."
-    try: return torch.load(path, map_location='cpu', weights_only=weights_only)
-    except (RuntimeError, EOFError, OSError, pickle.UnpicklingError, zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise RuntimeError(f"checkpoint file {path} is damaged ({type(e).__name__}: {str(e)[:200]}): the run in {path.parent} cannot "
-                           f"resume from it; delete {path.parent} to start the run again, or restore the file") from None
+def _load_checkpoint(path: Path):
+    "One checkpoint file, read with `stir_ft.files.load_torch` (tensors and plain values only: no code runs from the file)."
+    return load_torch(path, 'checkpoint file', fix=f"the run in {path.parent} cannot resume from it: delete {path.parent} to start "
+                                                "the run again, or restore the file")
 
-def _resume(checkpoint_dir, config, model, opt, owner: dict | None = None):
+def _resume(checkpoint_dir, config, model, opt, owner: dict | None = None, scaler=None):
     "Load the last complete epoch of a run in `checkpoint_dir`; (epoch, records), (0, []) for a new run. `owner` (model and data fingerprints) must match what the folder records."
     d = Path(checkpoint_dir)
-    clean_orphans(d)                                  # temporary files of a run killed while writing
+    clean_orphans(d, recursive=False)                 # temporary files of a run killed while writing (this folder only)
     cfg_file, owner = d/'config.json', owner or {}
     if cfg_file.exists():
         try: old = json.loads(cfg_file.read_text())
@@ -210,17 +235,20 @@ def _resume(checkpoint_dir, config, model, opt, owner: dict | None = None):
                           "(or recorded them another way): resuming it unchecked", stacklevel=3)
     else: save_json(dict(config, **owner), cfg_file)
     if not (d/'resume.pt').exists(): return 0, []
-    state = _load_checkpoint(d/'resume.pt', weights_only=True)       # tensors, numbers, strings: no code runs from the file
+    state = _load_checkpoint(d/'resume.pt')                          # tensors, numbers, strings: no code runs from the file
     if not (isinstance(state, dict) and {'epoch', 'optimizer', 'history'} <= set(state)):
         raise RuntimeError(f"checkpoint file {d/'resume.pt'} is damaged (not a resume record): delete {d} to start the run again")
-    model.load_state_dict(_load_checkpoint(checkpoint_path(d, state['epoch']), weights_only=True))
+    model.load_state_dict(_load_checkpoint(checkpoint_path(d, state['epoch'])))
     opt.load_state_dict(state['optimizer'])
+    if scaler is not None and scaler.is_enabled() and 'scaler' in state: scaler.load_state_dict(state['scaler'])
     return state['epoch'], state['history']
 
-def _save_epoch(checkpoint_dir, epoch, model, opt, records):
+def _save_epoch(checkpoint_dir, epoch, model, opt, records, scaler=None):
     d = Path(checkpoint_dir)
     save_torch(model.state_dict(), checkpoint_path(d, epoch))   # weights first: resume.pt only ever names complete epochs
-    save_torch({'epoch': epoch, 'optimizer': opt.state_dict(), 'history': records}, d/'resume.pt')
+    state = {'epoch': epoch, 'optimizer': opt.state_dict(), 'history': records}
+    if scaler is not None and scaler.is_enabled(): state['scaler'] = scaler.state_dict()   # fp16's loss scale
+    save_torch(state, d/'resume.pt')
     save_json(records, d/'history.json')
 
 # %% ../nbs/08_finetune.ipynb #ca446c0b
@@ -231,10 +259,27 @@ def _check_batch(model, x, y, task):
         raise TypeError(f"class labels must be integers, got {y.dtype} (e.g. {y.flatten()[:3].tolist()}): float labels would be "
                         "truncated or read as probabilities; convert them with labels.long() / labels.astype(np.int64)")
 
+def _known_labels(data) -> np.ndarray | None:
+    "Every label of `data` when the dataset holds them as an array (ArrayDataset, TensorDataset, DeviceData, a Subset of one), else None."
+    idx = None
+    if isinstance(data, DataLoader): data = data.dataset
+    if isinstance(data, torch.utils.data.Subset): data, idx = data.dataset, np.asarray(data.indices)
+    if isinstance(data, torch.utils.data.TensorDataset) and len(data.tensors) == 2: y = data.tensors[1].cpu().numpy()
+    elif isinstance(getattr(data, 'labels', None), np.ndarray): y = data.labels
+    else: return None
+    if not np.issubdtype(y.dtype, np.integer): return None              # float labels: refused per batch with their own message
+    return y if idx is None else y[idx]
+
+def _head_size(model) -> int | None:
+    "The number of outputs of the classifier head of the timm ViT in `model` (None when there is none to read)."
+    vit = next((m for m in model.modules() if is_timm_vit(m)), None)
+    n = getattr(vit, 'num_classes', None)
+    return n if isinstance(n, int) and n > 0 else None
+
 def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'classification', strategy: str = 'full',
              blocks: int = 1, optimizer: str = 'sgd', lr: float = 1e-3, momentum: float = 0.9, weight_decay: float = 1e-4,
              groups: dict | None = None, warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data: Dataset | None = None,
-             checkpoint_dir: str | os.PathLike | None = None, device: str | torch.device | None = None, amp: bool | None = None, num_workers: int = 0,
+             checkpoint_dir: str | os.PathLike | None = None, device: str | torch.device | None = None, amp: bool | str | None = None, num_workers: int = 0,
              progress: bool = True, desc: str | None = None) -> History:
     "Finetune `model` in place on `train_data` ((image in [0, 1], label) pairs) with the paper's recipe; resumable from `checkpoint_dir`."
     _check_task(task)
@@ -246,7 +291,12 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
             raise ValueError(f"{name} must be a finite number {'> 0' if lo == 0 else '>= 0'}, got {v!r}"
                              + (": a negative clip turns gradient descent into ascent; use clip=None for no clipping" if name == 'clip' else ''))
     if len(train_data) == 0: raise ValueError("train_data is empty")
+    if task == 'classification' and (n_out := _head_size(model)) is not None:     # before any work, where the labels are at hand
+        for data, where in ((train_data, 'train_data'), (eval_data, 'eval_data')):
+            y = None if data is None else _known_labels(data)
+            if y is not None and len(y): check_labels(torch.from_numpy(np.asarray(y)), n_out, where)
     device = torch.device(device) if device is not None else model_device(model)
+    precision = train_precision(device, amp)          # fp16: the loss scaled (GradScaler); not part of the run's settings
     config = dict(task=task, strategy=strategy, blocks=blocks, optimizer=optimizer, lr=lr, momentum=momentum,
                   weight_decay=weight_decay, warmup=warmup, clip=clip, batch_size=batch_size, seed=seed, epochs=epochs,
                   n_train=len(train_data), groups=groups)
@@ -258,11 +308,12 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
         model.to(device)
         params = [p for p in model.parameters() if p.requires_grad]
         opt = _optimizer(optimizer, _param_groups(model, params, lr, weight_decay, groups), lr, momentum, weight_decay)
-        start, records = (0, []) if checkpoint_dir is None else _resume(checkpoint_dir, config, model, opt, owner)
-        if checkpoint_dir is not None and start == 0: _save_epoch(checkpoint_dir, 0, model, opt, records)
+        scaler = torch.amp.GradScaler(device.type, enabled=precision == 'fp16')
+        start, records = (0, []) if checkpoint_dir is None else _resume(checkpoint_dir, config, model, opt, owner, scaler)
+        if checkpoint_dir is not None and start == 0: _save_epoch(checkpoint_dir, 0, model, opt, records, scaler)
         steps = math.ceil(len(train_data) / batch_size); total = epochs * steps
         warm = warmup_steps(warmup, total)
-        bar = tqdm(total=total, initial=start * steps, desc=desc or f'finetune ({strategy})', disable=not progress)
+        bar = tqdm(total=total, initial=start * steps, desc=desc or f'finetune ({strategy}, {precision})', disable=not progress)
         for epoch in range(start + 1, epochs + 1):
             t0, losses, extras = time.time(), [], []
             with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
@@ -280,9 +331,9 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
                     objective = loss if extra is None else loss + extra.float()
                     if not torch.isfinite(objective): raise FloatingPointError(f"loss is {objective.item()} at epoch {epoch}, batch {i}: lower lr or check the data")
                     opt.zero_grad(set_to_none=True)
-                    objective.backward()
-                    if clip is not None: torch.nn.utils.clip_grad_norm_(params, clip)
-                    opt.step()
+                    scaler.scale(objective).backward()                  # (scaled in fp16 only; else as it is)
+                    if clip is not None: scaler.unscale_(opt); torch.nn.utils.clip_grad_norm_(params, clip)
+                    scaler.step(opt); scaler.update()                   # (fp16: a step whose gradients overflowed is skipped)
                     losses.append(loss.item())
                     if extra is not None: extras.append(extra.item())
                     bar.update(1); bar.set_postfix(epoch=epoch, loss=f'{losses[-1]:.3f}')
@@ -290,12 +341,12 @@ def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'cla
             if extras: rec['extra_loss'] = float(np.mean(extras))
             if eval_data is not None: rec['eval'] = evaluate(model, eval_data, task, batch_size, device, amp, num_workers)
             records.append(rec)
-            if checkpoint_dir is not None: _save_epoch(checkpoint_dir, epoch, model, opt, records)
+            if checkpoint_dir is not None: _save_epoch(checkpoint_dir, epoch, model, opt, records, scaler)
         bar.close()
     finally:
         for p, f in flags: p.requires_grad_(f)
         model.train(was_training)                     # the caller's mode, not train mode
-    return History(records, config, checkpoint_dir)
+    return History(records, dict(config, precision=precision), checkpoint_dir)   # the precision of this call
 
 # %% ../nbs/08_finetune.ipynb #4194a08c
 _CORRUPTED, _CORRUPTED_MAX = OrderedDict(), 512 * 2**20     # corrupted copies, most recent last, at most 512 MiB

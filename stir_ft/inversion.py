@@ -13,8 +13,8 @@ from tqdm.auto import tqdm
 from .layers import read_layers, check_images, check_input, check_int, model_device
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'frozen', 'start_noise', 'resolve_precision', 'Inversion', 'relative_loss', 'check_inversion_settings',
-           'invert']
+__all__ = ['PRECISIONS', 'frozen', 'start_noise', 'native_bf16', 'resolve_precision', 'describe_precision', 'Inversion',
+           'relative_loss', 'check_inversion_settings', 'invert']
 
 # %% ../nbs/02_inversion.ipynb #af5541d8
 @contextmanager
@@ -40,22 +40,39 @@ def start_noise(shape, seed: int | None = 0, generator: torch.Generator | None =
     return torch.randn(tuple(shape), generator=generator).clamp_(0, 1)
 
 # %% ../nbs/02_inversion.ipynb #7b90a88b
-PRECISIONS = ('auto', 'fp32', 'bf16')
+PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
+_DTYPES = {'bf16': torch.bfloat16, 'fp16': torch.float16}
+
+def native_bf16(device) -> bool:
+    "Whether `device` computes in bfloat16 natively: a CUDA GPU of compute capability 8.0 or more."
+    d = torch.device(device)
+    return d.type == 'cuda' and tuple(torch.cuda.get_device_capability(d)) >= (8, 0)
 
 def resolve_precision(precision: str, device) -> str:
-    "'fp32' or 'bf16': `precision` with 'auto' resolved (bf16 on CUDA, fp32 elsewhere)."
+    """'fp32', 'bf16' or 'fp16': `precision` with 'auto' resolved by what `device` computes natively (bf16 on a GPU
+    of compute capability 8.0 or more, fp16 with loss scaling on an older GPU such as a T4 or V100, fp32 on a CPU)."""
     if precision not in PRECISIONS: raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision == 'auto': return 'bf16' if torch.device(device).type == 'cuda' else 'fp32'
-    return precision
+    if precision != 'auto': return precision
+    if torch.device(device).type != 'cuda': return 'fp32'
+    return 'bf16' if native_bf16(device) else 'fp16'
+
+def describe_precision(precision: str, device) -> str:
+    "What `precision` means on `device`, and why, in one line (for a notebook's settings cell)."
+    p, d = resolve_precision(precision, device), torch.device(device)
+    what = {'fp32': 'float32', 'bf16': 'bfloat16 autocast', 'fp16': 'float16 autocast with loss scaling'}[p]
+    if d.type != 'cuda': return f"{what} on the {d.type}"
+    cap = '.'.join(map(str, torch.cuda.get_device_capability(d)))
+    why = '' if precision != 'auto' else ('; it has native bf16' if p == 'bf16' else '; it has no native bf16')
+    return f"{what} on {torch.cuda.get_device_name(d)} (compute capability {cap}{why})"
 
 @contextmanager
 def _precision(precision: str, device):
-    "bf16 autocast (+ TF32 matmuls) for 'bf16'; nothing for 'fp32'."
+    "bf16 or fp16 autocast (+ TF32 for the float32 products that remain); nothing for 'fp32'."
     if precision == 'fp32': yield; return
     old = torch.get_float32_matmul_precision()
     torch.set_float32_matmul_precision('high')
     try:
-        with torch.autocast(torch.device(device).type, dtype=torch.bfloat16): yield
+        with torch.autocast(torch.device(device).type, dtype=_DTYPES[precision]): yield
     finally: torch.set_float32_matmul_precision(old)
 
 # %% ../nbs/02_inversion.ipynb #d9a49b67
@@ -69,6 +86,17 @@ def relative_loss(rep: Tensor, target: Tensor) -> Tensor:
     "Per-sample relative L2 distance ||rep - target|| / ||target|| of flattened representations."
     return (rep - target).flatten(1).norm(dim=1) / target.flatten(1).norm(dim=1)
 
+class _LossScale:
+    "fp16's loss scale: the gradient of `scale * loss`, the scale halved while that overflows (the step normalises it away)."
+    def __init__(self, precision: str): self.on, self.scale = precision == 'fp16', 2.0 ** 16 if precision == 'fp16' else 1.0
+    def grad(self, loss: Tensor, x: Tensor) -> Tensor:
+        while True:
+            g, = torch.autograd.grad(loss.sum() * self.scale, x, retain_graph=self.on)
+            if not self.on or torch.isfinite(g).all(): return g
+            if self.scale <= 2.0 ** -24: raise FloatingPointError("the fp16 inversion gradient overflows at every loss scale: "
+                                                                  "use precision='fp32' (or 'bf16' where the GPU has it)")
+            self.scale /= 2
+
 def _invert_chunk(model, x0, target, layer, iters, step_size, pool, bar, precision='fp32'):
     tnorm = target.flatten(1).norm(dim=1)
     if not (tnorm > 0).all():
@@ -76,6 +104,7 @@ def _invert_chunk(model, x0, target, layer, iters, step_size, pool, bar, precisi
                          "inversion loss is undefined for them")
     xa, best_x = x0.clone(), x0.clone()
     best = torch.full((len(x0),), float('inf'), device=x0.device)
+    scaler = _LossScale(precision)
     for t in range(iters + 1):
         last = t == iters
         with torch.set_grad_enabled(not last):
@@ -89,7 +118,7 @@ def _invert_chunk(model, x0, target, layer, iters, step_size, pool, bar, precisi
             best = torch.where(better, loss.detach(), best)
             best_x[better] = xa.detach()[better]
         if last: break
-        g, = torch.autograd.grad(loss.sum(), xa)
+        g = scaler.grad(loss, xa); rep = loss = None          # (a graph kept for an fp16 retry is freed here)
         gnorm = g.flatten(1).norm(dim=1).view(-1, *[1] * (g.ndim - 1))
         with torch.no_grad():   # a zero gradient (flat loss) means no step, not a division by zero
             xa = (xa - step_size * g / torch.where(gnorm > 0, gnorm, torch.ones_like(gnorm))).clamp_(0, 1)
@@ -102,23 +131,25 @@ def _target(model, x, layer, pool, precision):
     if not torch.isfinite(target).all(): raise FloatingPointError(f"layer {layer!r} gives NaN/inf for the images x")
     return target
 
-def check_inversion_settings(x: Tensor, iters: int, step_size: float, batch_size: int | None = None):
-    "Refuse settings that would silently measure nothing: no steps, steps longer than the image space, no batch."
+def check_inversion_settings(x: Tensor, iters: int, step_size: float, batch_size: int | None = None) -> tuple:
+    "Refuse settings that would silently measure nothing (no steps, steps longer than the image space, no batch); return them as plain Python numbers."
     check_images(x)
-    check_int(iters, 'iters', 1, "iters is the number of inversion steps, at least 1 (0 would return the starting noise); the paper uses 50")
+    iters = check_int(iters, 'iters', 1, "iters is the number of inversion steps, at least 1 (0 would return the starting noise); the paper uses 50")
     if isinstance(step_size, bool) or not isinstance(step_size, numbers.Real):
         raise TypeError(f"step_size must be a number, got {step_size!r}")
     diag = math.sqrt(x[0].numel())        # the longest distance inside [0, 1]^(C*H*W)
     if not (math.isfinite(step_size) and 0 < step_size <= diag):
         raise ValueError(f"step_size must be a finite number in (0, {diag:.3g}] (a step longer than the diagonal of the image space "
                          f"jumps to a corner of [0, 1] whatever the gradient), got {step_size}; the reference uses 0.5")
-    if batch_size is not None: check_int(batch_size, 'batch_size', 1, 'give an integer >= 1, or None for all images in one chunk')
+    if batch_size is not None: batch_size = check_int(batch_size, 'batch_size', 1, 'give an integer >= 1, or None for all images in one chunk')
+    step_size = step_size if type(step_size) in (int, float) else float(step_size)   # np.float32(0.5) -> 0.5: the cache key and JSON
+    return iters, step_size, batch_size
 
 def invert(model: nn.Module, x: Tensor, layer, iters: int = 50, step_size: float = 0.5, seed: int | None = 0,
            generator: torch.Generator | None = None, start: Tensor | None = None, pool: str | Callable = 'flatten',
            batch_size: int | None = None, precision: str = 'auto', progress: bool = False) -> Inversion:
     "Invert `layer` of `model` at images `x` (N, C, H, W) in [0, 1]: images with nearly the same representation, found from noise."
-    check_inversion_settings(x, iters, step_size, batch_size)
+    iters, step_size, batch_size = check_inversion_settings(x, iters, step_size, batch_size)
     check_input(model, x)
     dev = model_device(model)
     precision = resolve_precision(precision, dev)

@@ -6,12 +6,14 @@
 from __future__ import annotations
 import contextvars, dataclasses, importlib, numbers, math, typing, warnings
 from typing import Sequence, Callable
+import numpy as np
 import torch
 from torch import nn, Tensor
 
 # %% auto #0
 __all__ = ['POOLS', 'check_images', 'NormalizedModel', 'check_int', 'takes_pixels', 'check_input', 'tiny_vit', 'pool_tokens',
-           'is_timm_vit', 'read_layers', 'default_layers', 'model_device', 'record_doc']
+           'is_timm_vit', 'layer_list', 'read_layers', 'default_layers', 'model_device', 'describe_layers',
+           'check_layers_match', 'record_doc']
 
 # %% ../nbs/01_layers.ipynb #a1baa373
 def check_images(x: Tensor, name: str = 'x', pixels: bool = True) -> Tensor:
@@ -129,8 +131,9 @@ def is_timm_vit(model: nn.Module) -> bool:
     return all(hasattr(model, a) for a in ('blocks', 'forward_intermediates', 'forward_head', 'patch_embed'))
 
 def _vit_index(layer, depth: int) -> int:
-    if isinstance(layer, bool) or not isinstance(layer, int):
+    if isinstance(layer, bool) or not isinstance(layer, numbers.Integral):
         raise TypeError(f"ViT layers are integers 0..{depth} (block outputs 0..{depth-1}, {depth} = pooled pre-logits), got {layer!r}")
+    layer = int(layer)                        # numpy and torch integers too
     i = layer + depth + 1 if layer < 0 else layer
     if not 0 <= i <= depth: raise IndexError(f"layer {layer} is out of range: this ViT has layers 0..{depth} (depth {depth} + pooled)")
     return i
@@ -177,14 +180,37 @@ def _module_read(model: nn.Module, x: Tensor, layers: Sequence[str], pool) -> li
     if missing: raise RuntimeError(f"layer(s) {missing} did not run in the forward pass of {type(model).__name__}")
     return [pool_tokens(out[l], pool) for l in layers]
 
+# %% ../nbs/01_layers.ipynb #53f89cd0
+def _single_layer(layers) -> bool:
+    "Is `layers` one layer (an integer or a module name) rather than a list of them?"
+    if isinstance(layers, (np.ndarray, Tensor)): return layers.ndim == 0
+    return isinstance(layers, (str, bytes, numbers.Integral)) or not hasattr(layers, '__iter__')
+
+def _as_layer(l, name: str):
+    if isinstance(l, (np.ndarray, Tensor)) and l.ndim == 0: l = l.item()
+    if isinstance(l, (bool, np.bool_)): raise TypeError(f"{name}: {l!r} is a bool; a layer is an integer (ViT) or a module name")
+    if isinstance(l, numbers.Integral): return int(l)
+    if isinstance(l, str): return l
+    raise TypeError(f"{name}: {l!r} ({type(l).__name__}) is not a layer; a layer is an integer (ViT) or a module name (str)")
+
+def layer_list(layers, name: str = 'layers') -> list:
+    "`layers` (list, tuple, range, 1-D array or tensor) as a list of plain ints and module names; empty or nested lists refused."
+    if isinstance(layers, (np.ndarray, Tensor)):
+        if layers.ndim != 1: raise ValueError(f"{name} must be 1-D, got shape {tuple(layers.shape)}")
+        layers = layers.tolist()
+    if isinstance(layers, (str, bytes, dict)) or not hasattr(layers, '__iter__'):
+        raise TypeError(f"{name} must be a list of layers like [0, 1, 2], got {layers!r}")
+    out = [_as_layer(l, name) for l in layers]
+    if not out: raise ValueError("no layers requested")
+    return out
+
 # %% ../nbs/01_layers.ipynb #e1bcedaf
 _READING = contextvars.ContextVar('stir_ft_reading_layers', default=False)
 
 def read_layers(model: nn.Module, x: Tensor, layers: Sequence, pool: str | Callable = 'flatten', check: bool = True) -> list[Tensor]:
     "Representations of `model` at `layers` for inputs `x`: a list of (N, features) tensors (one tensor for a single layer), running no deeper than needed."
-    if not isinstance(layers, (list, tuple, range)): return read_layers(model, x, [layers], pool, check)[0]
-    layers = list(layers)
-    if not layers: raise ValueError("no layers requested")
+    if _single_layer(layers): return read_layers(model, x, [layers], pool, check)[0]
+    layers = layer_list(layers)
     # image batches are checked once, at the outermost call (a wrapper's own read_layers passes normalised inputs on)
     if check and not _READING.get() and isinstance(x, Tensor) and x.ndim == 4: check_input(model, x, pixels=takes_pixels(model))
     token = _READING.set(True)
@@ -205,6 +231,41 @@ def model_device(model: nn.Module) -> torch.device:
     for t in model.parameters(): return t.device
     for t in model.buffers(): return t.device
     return torch.device('cpu')
+
+# %% ../nbs/01_layers.ipynb #e452d88f
+def _inner_vit(model: nn.Module) -> nn.Module | None:
+    "The timm ViT whose integer layers `read_layers` reads for `model` (itself, or the first one inside), else None."
+    return next((m for m in model.modules() if is_timm_vit(m)), None)
+
+def describe_layers(model: nn.Module, layers) -> list[str]:
+    "What each of `layers` is in `model`: 'block k' / 'pooled' for the integer layers of a ViT, else the layer's name."
+    vit = _inner_vit(model)
+    out = []
+    for l in layer_list(layers):
+        if isinstance(l, int) and vit is not None:
+            depth = len(vit.blocks); i = _vit_index(l, depth)
+            out.append('pooled' if i == depth else f'block {i}')
+        else: out.append(str(l))
+    return out
+
+def check_layers_match(models: Sequence[nn.Module], layers, what: str = 'layers', names: Sequence[str] | None = None) -> list:
+    "`layer_list(layers)`, refusing a layer named twice and a layer index that names different layers in `models`."
+    layers = layer_list(layers, what)
+    names = list(names or [f'model {k}' for k in range(len(models))])
+    kinds = [describe_layers(m, layers) for m in models]
+    for k in kinds:
+        seen = {}
+        for l, d in zip(layers, k):
+            if d in seen: raise ValueError(f"{what} name {d} twice ({seen[d]!r} and {l!r} in {layers}): each layer is measured "
+                                           "once; give distinct layers")
+            seen[d] = l
+    for i, l in enumerate(layers):
+        ds = {n: k[i] for n, k in zip(names, kinds)}
+        if len(set(ds.values())) > 1:
+            raise ValueError(f"layer {l!r} is " + ', '.join(f"{d} of the {n}" for n, d in ds.items()) + ": the models have different "
+                             "depths, so an index names different layers; measure models of the same depth (or compare their "
+                             "layers by name with stir_matrix)")
+    return layers
 
 # %% ../nbs/01_layers.ipynb #34db69a5
 def record_doc(sym, name: str | None = None, title_level: int = 3):

@@ -4,16 +4,17 @@
 
 # %% ../nbs/07_models.ipynb #f962c31c
 from __future__ import annotations
-import os, pickle, re, warnings, difflib, zipfile
+import json, os, pickle, re, warnings, difflib, zipfile
 from pathlib import Path
 from typing import Mapping, NamedTuple
 import torch
 from torch import nn, Tensor
 from .layers import NormalizedModel, is_timm_vit, read_layers, default_layers
-from .files import atomic_write
+from .files import atomic_write, load_torch
 
 # %% auto #0
-__all__ = ['TINY_CONFIGS', 'read_state_dict', 'save_weights', 'LoadResult', 'load_weights', 'create_vit', 'ReconstructionModel']
+__all__ = ['TINY_CONFIGS', 'read_state_dict', 'save_weights', 'check_weights_file', 'LoadResult', 'load_weights', 'create_vit',
+           'ReconstructionModel']
 
 # %% ../nbs/07_models.ipynb #11701465
 TINY_CONFIGS = {
@@ -27,22 +28,12 @@ _NEST_KEYS = ('state_dict', 'model_state_dict', 'model_state', 'model')
 
 def _is_state_dict(d) -> bool: return isinstance(d, Mapping) and len(d) > 0 and all(isinstance(v, Tensor) for v in d.values())
 
+_WEIGHTS_FIX = ("pass a .safetensors, .pt, .pth or .bin file of weights; where it was made, save only the weights: "
+                "save_weights(model, path) or torch.save(model.state_dict(), path)")
+
 def _torch_load(path: Path):
-    "torch.load(weights_only=True), with errors that name the file and never suggest unpickling code."
-    try: return torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError as e:
-        names = re.findall(r'GLOBAL ([\w.]+)', str(e))
-        if zipfile.is_zipfile(path) and names:
-            raise ValueError(f"{path} holds Python objects besides tensors ({', '.join(sorted(set(names)))}), which stir_ft does not "
-                             "unpickle. Where the file was made, save only the weights (save_weights(model, path) or "
-                             "torch.save(model.state_dict(), path)); or, if you trust the file, allow just those classes: "
-                             "with torch.serialization.safe_globals([...]): sd = torch.load(path, weights_only=True), and pass sd") from None
-        raise ValueError(f"{path} is not a weights file torch can read (damaged, truncated, or not made by torch.save): pass a "
-                         ".safetensors, .pt, .pth or .bin file of weights (save_weights(model, path))") from None
-    except (KeyError, RuntimeError, EOFError, ValueError, OSError, zipfile.BadZipFile) as e:
-        if isinstance(e, FileNotFoundError): raise
-        raise ValueError(f"{path} is not a weights file torch can read ({type(e).__name__}: {str(e)[:150]}): it is damaged, truncated "
-                         "or another kind of file; pass a .safetensors, .pt, .pth or .bin file of weights (save_weights(model, path))") from None
+    "`stir_ft.files.load_torch` (tensors only, no code run), with errors that name the file and say what a weights file is."
+    return load_torch(path, 'weights file', fix=_WEIGHTS_FIX)
 
 def read_state_dict(src: str | os.PathLike | Mapping) -> dict[str, Tensor]:
     "A flat state dict from a `.safetensors` / `.pth` / `.pt` / `.bin` file (or a dict), descending into `state_dict` / `model_state_dict` / `model_state` / `model` nesting."
@@ -90,6 +81,31 @@ def save_weights(model: nn.Module | Mapping, path: str | os.PathLike) -> Path:
         else:
             torch.save({k: v.detach().cpu() if isinstance(v, Tensor) else v for k, v in sd.items()}, tmp)
     atomic_write(path, write)
+    return path
+
+# %% ../nbs/07_models.ipynb #36a426a1
+def check_weights_file(path: str | os.PathLike) -> Path:
+    "A quick look, without reading the tensors, that `path` is a complete weights file: an intact torch archive or safetensors."
+    path = Path(path).expanduser()
+    if not path.is_file(): raise FileNotFoundError(f"no weights file at {str(path)!r}: {_WEIGHTS_FIX}")
+    size = path.stat().st_size
+    bad = lambda why: ValueError(f"{path} is damaged or not a weights file ({why}): {_WEIGHTS_FIX}")
+    with open(path, 'rb') as f: head = f.read(8)
+    if path.suffix == '.safetensors':
+        n = int.from_bytes(head, 'little') if len(head) == 8 else -1
+        if not 0 < n <= size - 8: raise bad(f'{size} bytes: too short for its header, or no header')
+        with open(path, 'rb') as f: f.seek(8); text = f.read(n)
+        try: ends = [v['data_offsets'][1] for k, v in json.loads(text).items() if k != '__metadata__']
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError): raise bad('its header is not a safetensors header') from None
+        if 8 + n + max(ends, default=0) != size: raise bad(f'{size} bytes where its header describes {8 + n + max(ends, default=0)}: truncated')
+        return path
+    if head[:2] == b'PK':                       # torch.save's zip archive: its index (at the end) names every record
+        try:
+            with zipfile.ZipFile(path) as z:
+                if any(i.header_offset + i.compress_size > size for i in z.infolist()): raise zipfile.BadZipFile('a record past the end')
+        except (zipfile.BadZipFile, OSError, ValueError) as e: raise bad(f'truncated: {e}') from None
+        return path
+    _torch_load(path)                           # an old-style torch file (or not one): read it, safely
     return path
 
 # %% ../nbs/07_models.ipynb #251a19d2

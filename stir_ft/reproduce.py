@@ -10,52 +10,18 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path, PurePosixPath
 import numpy as np
 import torch
-from .scales import SCALE_NAMES, get_scale, find_arrays, SECTION_SETTINGS, section_settings
+from .scales import SCALE_NAMES, get_scale, find_arrays, SECTION_SETTINGS, section_settings, resolve_dataset, ARRAY_FILE_SIZES
 from .store import BudgetExhausted, stored_roots
-from .models import create_vit
+from .cost import INVERSION_FACTOR, TRAIN_FACTOR, VitCost, vit_cost, DEVICES, PEAK_FLOPS, PEAK_BF16, SCALE_DEVICES
+from .cost import estimate_seconds
 from .files import save_json, atomic_write
 
 # %% auto #0
-__all__ = ['INVERSION_FACTOR', 'TRAIN_FACTOR', 'PEAK_BF16', 'SECTION_NOTEBOOKS', 'PRIORITY', 'BENCHMARK_ARGS',
-           'COMPANION_FOLDERS', 'VitCost', 'vit_cost', 'Part', 'plan', 'windows', 'format_plan', 'execute_notebook',
-           'returnable', 'collect_results', 'prune_checkpoints', 'reproduce', 'main', 'ImportRefused', 'import_results',
-           'import_main']
-
-# %% ../nbs/15_reproduce.ipynb #ca972151
-INVERSION_FACTOR = 2.25      # forward + backward to the input of the truncated model (no weight gradients), in forwards (counted below)
-TRAIN_FACTOR = 3.0           # forward + backward with weight gradients
-
-@dataclass
-class VitCost:
-    "Forward FLOPs of one image: the patch embedding and one block (every block costs the same); `depth` blocks."
-    embed: float
-    block: float
-    depth: int
-    @property
-    def forward(self) -> float:
-        "Forward FLOPs of one image through every block."
-        return self.embed + self.depth * self.block
-    def to_layer(self, l: int) -> float:
-        "Forward FLOPs of one image up to layer `l` (0: the patch embedding, k: after block k)."
-        return self.embed + min(l, self.depth) * self.block
-    def inversion_step(self, layers) -> float:
-        "FLOPs of one inversion step of one image, summed over `layers`."
-        return INVERSION_FACTOR * sum(self.to_layer(l) for l in layers)
-
-def vit_cost(name: str, img_size: int, **overrides) -> VitCost:
-    "The `VitCost` of model `name` (a timm ViT or a `TINY_CONFIGS` name, with `create_vit`'s `overrides`) at `img_size`, read from the built model's shapes."
-    with torch.device('meta'): m = create_vit(name, num_classes=10, img_size=img_size, **overrides)
-    v = m.model if hasattr(m, 'model') else m
-    d, p = v.embed_dim, v.patch_embed.patch_size[0]
-    n_patch = v.patch_embed.num_patches
-    N = n_patch + getattr(v, 'num_prefix_tokens', 1)
-    mlp = v.blocks[0].mlp.fc1.out_features
-    return VitCost(embed=2 * n_patch * 3 * p * p * d, block=2 * N * (4 * d * d + 2 * d * mlp) + 4 * N * N * d, depth=len(v.blocks))
+__all__ = ['SECTION_NOTEBOOKS', 'PRIORITY', 'BENCHMARK_ARGS', 'PRUNED', 'COMPANION_FOLDERS', 'Part', 'plan', 'windows',
+           'format_plan', 'execute_notebook', 'returnable', 'collect_results', 'prune_checkpoints', 'reproduce', 'main',
+           'ImportRefused', 'import_results', 'import_main']
 
 # %% ../nbs/15_reproduce.ipynb #8c1da759
-PEAK_BF16 = {'H200': 790e12, 'H100': 790e12, 'A100': 312e12, 'L40S': 362e12, 'cpu': 75e9}
-# dense bf16 FLOP/s: H100/H200 as measured there; 'cpu': a 2-core CPU, calibrated on the cpu-scale runs of 20, 21, 23
-
 @dataclass
 class Part:
     "One unit of the plan: a section notebook or the speed benchmark, with its estimated FLOPs, steps and seconds."
@@ -81,27 +47,26 @@ PRIORITY = ('20', '22', 'benchmark', '21', '23', '30', '31')
 
 # %% ../nbs/15_reproduce.ipynb #10d8d636
 def _dataset_sizes(scale: dict, arrays=None) -> dict:
-    "Train / test sizes of cifar10 and cifar100 at this scale (from the array file when the scale uses it)."
+    "Train / test sizes of cifar10 and cifar100 at this scale: those of the data spec it plays them with (`resolve_dataset`)."
     f, out = scale['finetune'], {}
     for ds in ('cifar10', 'cifar100'):
-        kind = scale['stand_ins'].get(ds, 'torchvision')
-        if kind.startswith('arrays:'):
-            try:
-                with np.load(find_arrays(arrays), allow_pickle=False) as z: n_tr, n_te = len(z[f'{ds}_train_y']), len(z[f'{ds}_test_y'])
-            except FileNotFoundError:
-                if arrays is not None: raise          # a file named but missing is a mistake; no file at all: plan for the full set
-                n_tr, n_te = 50_000, 10_000
-        elif kind.startswith('shapes'): n_tr, n_te = 1024, 1024
-        else: n_tr, n_te = 50_000, 10_000
+        spec = resolve_dataset(ds, scale, arrays)         # (a file named but missing: its error)
+        if spec['kind'] == 'shapes': n_tr, n_te = 1024, 1024
+        elif 'n_train' in spec: n_tr, n_te = spec['n_train'], spec['n_test']
+        else: n_tr, n_te = ARRAY_FILE_SIZES[ds] if spec['kind'] == 'arrays' else (50_000, 10_000)
         out[ds] = (min(n_tr, f['n_train'] or n_tr), min(n_te, f['n_test'] or n_te))
     return out
 
 BENCHMARK_ARGS = dict(   # benchmarks/stir_speed.py: the paper-scale timing that fits window 1; on a CPU, a rehearsal of the plumbing
     gpu=['--scale', 'paper', '--fp32-seeds', '1', '--no-cache-check'],
     cpu=['--scale', 'cpu', '--images', '8', '--iters', '3', '--seeds', '1', '--no-fp32-check', '--no-cache-check',
-         '--plain-cells', '1', '--reference-cells', '0'])
+         '--plain-cells', '1', '--reference-cells', '0'],
+    colab=['--scale', 'paper', '--images', '200', '--seeds', '2', '--no-fp32-check', '--no-cache-check',   # the colab sizes,
+           '--plain-cells', '1', '--reference-cells', '0'])                                             # on a T4's hour
 
 # %% ../nbs/15_reproduce.ipynb #94e6efbb
+PRUNED = ('gpu', 'offline', 'paper')      # scales whose runs prune their finetuning checkpoints (short GPU windows)
+
 def _section_cost(part: str, s: dict, sizes: dict) -> tuple[float, int]:
     "FLOPs and optimizer steps of `part` at scale `s` (`sizes`: `_dataset_sizes`), from the models, data and seeds it runs."
     name, st, p, f = s['name'], s['stir'], s['pretrain'], s['finetune']
@@ -118,24 +83,33 @@ def _section_cost(part: str, s: dict, sizes: dict) -> tuple[float, int]:
         return pre[0] + both[0] + inv(2 * K + 4 * K), pre[1] + both[1]
     if part == '22': return 0.0, 0           # the same runs as 20 (stored); the control reuses the cached inversions
     if part == 'benchmark':  # stir_speed --scale paper --fp32-seeds 1: the analysis, then 1 seed twice more (bf16, fp32 ~2x)
+        if name == 'colab':  # the analysis at the colab sizes (2 models x 2 seeds, 200 images, 50 steps), no fp32 comparison
+            b = vit_cost('vit_base_patch32_224', 224)
+            return 2 * 2 * 200 * 50 * b.inversion_step(range(b.depth + 1)), 0
         if name in ('gpu', 'offline', 'paper'):
             b = vit_cost('vit_base_patch32_224', 224)
             return (2 * 3 + 2 * 3) * 500 * 50 * b.inversion_step(range(b.depth + 1)), 0
         tiny = vit_cost('tiny', 32, depth=12, embed_dim=192, num_heads=3, patch_size=4)  # CPU: 8 images, 3 steps, 1 seed, twice
         return 2 * 2 * 8 * 3 * tiny.inversion_step(range(13)), 0
     if part == '21':      # per dataset: 2 new starting points (pretrained on the other dataset, scratch), 2 finetunings each
-        k, fl, stp = len(section_settings('21', name)['seeds'] or st['seeds']), 0.0, 0
+        r = section_settings('21', name); k, fl, stp = len(r['seeds'] or st['seeds']), 0.0, 0
+        timm = p['source'] == 'timm'     # PretrainedOn's recipe there: the offline scale's, changed by the section's settings
+        rec = dict(get_scale('offline')['pretrain'], **(r.get('pretrain') or {})) if timm else None
         for ds, other in (('cifar10', 'cifar100'), ('cifar100', 'cifar10')):
-            fl += train(sizes[other][0], f['epochs']) + 2 * ft[ds][0] + inv(4 * k)          # 2 new pretrained + 2 finetuned
-            stp += steps(sizes[other][0], f['epochs'], f['batch_size']) + 2 * ft[ds][1]
+            if timm: pe, m, bs = rec['epochs'], min(rec['n_test'], sizes[other][1]), rec['batch_size']
+            else: pe, m, bs = f['epochs'], 0, f['batch_size']
+            fl += train(sizes[other][0], pe, m) + 2 * ft[ds][0] + inv(4 * k)                 # 2 new pretrained + 2 finetuned
+            stp += steps(sizes[other][0], pe, bs) + 2 * ft[ds][1]
+        if name == 'colab': return fl, stp      # one store (on Drive) runs 20, then 21: 20's checkpoints are still in it
         return fl + pre[0] + both[0], stp + pre[1] + both[1]        # a fresh machine rebuilds the weights its tests load
     if part == '23':
         r, fl, stp = section_settings('23', name), pre[0], pre[1]
         for ds, d in [(ds, d) for ds in r['datasets'] for d in r['lr_divisors'] if ds == 'cifar10' or d == 1]:
             k = len((r['main_seeds'] if (ds, d) == ('cifar10', 1) else r['other_seeds']) or st['seeds'])
-            fl += ft[ds][0] + inv(k * r['epochs'] + k)                                      # every epoch, plus the pretrained model
+            n, m = sizes[ds]                                             # finetuned for the section's epochs, not the scale's
+            fl += train(n, r['epochs'], m) + inv(k * r['epochs'] + k)                      # every epoch, plus the pretrained model
             fl += r['epochs'] * len(r['corruptions'] or range(15)) * 5 * r['n_corrupt'] * cost.forward
-            stp += ft[ds][1]
+            stp += steps(n, r['epochs'], f['batch_size'])
         return fl, stp
     return _companion_cost(part, s)
 
@@ -163,9 +137,10 @@ def _companion_cost(part: str, s: dict) -> tuple[float, int]:
     return fl, steps(t['n_pretrain'], t['pretrain_epochs']) + 6 * steps(t['n_train'], t['epochs'])
 
 # %% ../nbs/15_reproduce.ipynb #a9eab363
-def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None = None, device: str = 'H200',
-         efficiency: float = 0.35, step_floor: float = 0.004) -> list[Part]:
-    "The parts of a `reproduce` run at `scale` in priority order (all, or `parts`), each with its FLOPs, steps and estimated seconds."
+def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None = None, device: str | None = None,
+         efficiency: float | None = None, step_floor: float = 0.004) -> list[Part]:
+    """The parts of a `reproduce` run at `scale` in priority order (all, or `parts`), each with its FLOPs, steps and estimated
+    seconds on `device` (default: the scale's, `SCALE_DEVICES`) at `efficiency` (default: the device's, `DEVICES`)."""
     s = get_scale(scale); name = s['name']
     parts = list(PRIORITY) if parts is None else [str(p) for p in parts]
     bad = [p for p in parts if p not in SECTION_NOTEBOOKS]
@@ -176,10 +151,9 @@ def plan(scale: str, parts: list | None = None, arrays: str | os.PathLike | None
     for part in parts:
         path, what = SECTION_NOTEBOOKS[part]
         fl, stp = _section_cost(part, s, sizes)
-        secs = fl / (PEAK_BF16.get(device, 1e12) * efficiency)
-        args = BENCHMARK_ARGS['gpu' if name in ('gpu', 'offline', 'paper') else 'cpu'] if part == 'benchmark' else []
+        args = BENCHMARK_ARGS.get(name, BENCHMARK_ARGS['gpu' if name in PRUNED else 'cpu']) if part == 'benchmark' else []
         out.append(Part(part, what, path, 'script' if part == 'benchmark' else 'notebook', fl, stp,
-                        max(secs, stp * step_floor) + 15.0, list(args)))    # + 15 s: starting Python, building models, data
+                        estimate_seconds(fl, stp, device or SCALE_DEVICES[name], efficiency, step_floor), list(args)))
     return out
 
 def windows(parts: list[Part], window_s: float = 480) -> list[list[Part]]:
@@ -190,14 +164,16 @@ def windows(parts: list[Part], window_s: float = 480) -> list[list[Part]]:
         out[-1].append(p); used += p.seconds
     return out
 
-def format_plan(parts: list[Part], scale: str, device: str = 'H200', efficiency: float = 0.35, window_s: float = 480) -> str:
-    "The plan as a table: part, what, FLOPs, steps, estimated seconds, window."
-    peak = PEAK_BF16.get(device, 1e12)
-    rows = [f"plan at scale {scale} on {device} (estimate: FLOPs at {efficiency:.0%} of {peak / 1e12:.3g} TFLOP/s "
-            f"dense bf16, at least 4 ms a step, + 15 s per part; windows of {window_s:.0f} s)",
+def format_plan(parts: list[Part], scale: str, device: str | None = None, efficiency: float | None = None,
+                window_s: float = 480) -> str:
+    "The plan as a table: part, what, FLOPs, steps, estimated seconds (and minutes), window."
+    device = device or SCALE_DEVICES[get_scale(scale)['name']]; d = DEVICES[device]
+    eff = d['efficiency'] if efficiency is None else efficiency
+    rows = [f"plan at scale {scale} on {device} (estimate: FLOPs at {eff:.0%} of {d['peak'] / 1e12:.3g} TFLOP/s "
+            f"dense {d['precision']}, at least 4 ms a step, + 15 s per part; windows of {window_s:.0f} s)",
             f"{'part':10s} {'FLOPs':>9s} {'steps':>7s} {'seconds':>8s} {'window':>6s}  what"]
     for w, ps in enumerate(windows(parts, window_s), 1):
-        for p in ps: rows.append(f"{p.name:10s} {p.flops:9.2e} {p.steps:7d} {p.seconds:8.0f} {w:6d}  {p.what}")
+        for p in ps: rows.append(f"{p.name:10s} {p.flops:9.2e} {p.steps:7d} {p.seconds:8.0f} {w:6d}  {p.what} ({p.seconds / 60:.0f} min)")
     total = sum(p.seconds for p in parts)
     rows.append(f"total {total:.0f} s in {len(windows(parts, window_s))} window(s)")
     return '\n'.join(rows)
@@ -573,7 +549,7 @@ def reproduce(scale: str = 'gpu', budget: float = 450, out: str | os.PathLike = 
     t_start = time.time()
     name, out, stored = _check_run(scale, budget, out, stored, arrays, reserve, window, max_units)
     device = _device_name()
-    kind = _device_kind(device) if torch.cuda.is_available() or name in ('smoke', 'cpu') else 'H200'   # a dry run here plans the GPU run
+    kind = _device_kind(device) if torch.cuda.is_available() or name in ('smoke', 'cpu') else SCALE_DEVICES[name]   # a dry run here: the scale's GPU
     todo = plan(name, parts, arrays, kind)
     summary = dict(scale=name, device=device, calls=[], parts={}, left=[], plan=[asdict(p) for p in todo])
     if (out/'summary.json').exists():

@@ -14,13 +14,13 @@ from torch import nn, Tensor
 from tqdm.auto import tqdm
 from matplotlib.axes import Axes
 from .cka import unit_grams, as_features, check_n
-from .layers import read_layers, default_layers, check_images, check_input, check_int, model_device
+from .layers import read_layers, default_layers, check_images, check_input, check_int, model_device, check_layers_match
 from .inversion import invert, frozen, start_noise, resolve_precision, Inversion, check_inversion_settings
-from .files import save_torch, clean_orphans
+from .files import save_torch, clean_orphans, load_torch
 
 # %% auto #0
-__all__ = ['SIMILARITIES', 'CACHE_VERSION', 'StirMatrix', 'module_attributes', 'fingerprint', 'InversionCache', 'as_cache',
-           'stir_matrix', 'StirValue', 'stir']
+__all__ = ['SIMILARITIES', 'CACHE_VERSION', 'StirMatrix', 'module_attributes', 'fingerprint', 'check_cache_folder',
+           'InversionCache', 'as_cache', 'stir_matrix', 'StirValue', 'stir']
 
 # %% ../nbs/03_stir.ipynb #73d91b76
 SIMILARITIES = {'linear_cka': ('linear', False), 'debiased_linear_cka': ('linear', True),
@@ -127,7 +127,7 @@ def _checksum(x: Tensor, loss: Tensor) -> str:
 
 def _read_inversion(path: Path, shape) -> Inversion:
     "Load and validate one cache file: its keys, float32 images of the expected shape in [0, 1], one finite loss per image, its checksum."
-    d = torch.load(path, map_location='cpu', weights_only=True)
+    d = load_torch(path, 'inversion cache file')                   # tensors only: no code runs from the file
     if not isinstance(d, dict) or not {'x', 'loss', 'sha256'} <= set(d): raise ValueError(f"not a cache entry (keys {list(d)[:5] if isinstance(d, dict) else type(d).__name__})")
     x, loss = d['x'], d['loss']
     if not (isinstance(x, Tensor) and isinstance(loss, Tensor) and x.dtype == loss.dtype == torch.float32):
@@ -138,13 +138,28 @@ def _read_inversion(path: Path, shape) -> Inversion:
     if not (torch.isfinite(x).all() and torch.isfinite(loss).all() and x.min() >= 0 and x.max() <= 1): raise ValueError("non-finite or out-of-range values")
     return Inversion(x, loss)
 
+_ENTRY = re.compile(r'^[0-9a-f]{20}$')      # a model fingerprint: one folder per reference model
+
+def check_cache_folder(root: str | os.PathLike) -> Path:
+    "Refuse a cache folder that holds anything but inversions (a folder of one's own, never `/` or a home): nothing there is touched."
+    root = Path(root)
+    if root.exists() and not root.is_dir(): raise ValueError(f"cache {str(root)!r} is an existing file: give a folder for the inversion cache")
+    if not root.is_dir(): return root
+    foreign = sorted(p.name for p in root.iterdir() if not p.name.startswith('.') and not (_ENTRY.match(p.name) and p.is_dir()))
+    if foreign:
+        raise ValueError(f"cache folder {str(root)!r} holds files that are not inversions ({', '.join(foreign[:4])}"
+                         f"{' ...' if len(foreign) > 4 else ''}): give the inversion cache a folder of its own, e.g. "
+                         f"{str(root/'inversion_cache')!r}")
+    return root
+
 CACHE_VERSION = 2   # part of every cache key: bump it whenever inversion or the stored format changes
 
 class InversionCache:
     "Inverted inputs on disk, one file per (reference model, layer, seed, settings, X, `CACHE_VERSION`); `hits` and `misses` count lookups."
     def __init__(self, root: str | os.PathLike):
         self.root, self.hits, self.misses, self.damaged = Path(root), 0, 0, 0
-        clean_orphans(self.root)                 # temporary files of writers that were killed
+        check_cache_folder(self.root)
+        clean_orphans(self.root, max_depth=1)    # temporary files of killed writers, in the cache's own two levels only
 
     def path(self, model_fp: str, x_fp: str, layer, seed: int, settings: dict) -> Path:
         "The file for one inversion: <root>/<model fingerprint>/layer<layer>_seed<seed>_<hash of settings and X>.pt"
@@ -168,7 +183,7 @@ class InversionCache:
 
     def size(self) -> int:
         "Bytes stored under the root."
-        return sum(f.stat().st_size for f in self.root.rglob('*.pt')) if self.root.exists() else 0
+        return sum(f.stat().st_size for f in self.root.glob('*/*.pt')) if self.root.exists() else 0
 
     def __repr__(self): return f"InversionCache({str(self.root)!r}, hits={self.hits}, misses={self.misses}, damaged={self.damaged})"
 
@@ -185,6 +200,8 @@ def _inversions(reference, x, layer, seeds, iters, step_size, pool, batch_size, 
     settings = dict(iters=iters, step_size=step_size, pool=pool, precision=precision)
     paths = [cache.path(*fps, layer, s, settings) for s in seeds] if cache else [None] * len(seeds)
     out = [cache.load(p, tuple(x.shape)) if cache else None for p in paths]
+    # stored as float32; handed back in the dtype of the images, as a fresh inversion would be (a fp16 / bf16 model)
+    out = [None if inv is None else Inversion(inv.x.to(x.device, x.dtype), inv.loss.to(x.device)) for inv in out]
     todo = [k for k, inv in enumerate(out) if inv is None]
     if todo:   # all missing seeds in one batch: K x N images, each with its own seed's noise
         start = torch.cat([start_noise(x.shape, seeds[k]) for k in todo])
@@ -213,7 +230,7 @@ def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequ
     pairs = [pairs] * len(targets) if isinstance(pairs, str) else list(pairs)
     if len(pairs) != len(targets) or any(p not in ('all', 'diagonal') for p in pairs):
         raise ValueError(f"pairs must be 'all' or 'diagonal', or one of those per target; got {pairs}")
-    check_inversion_settings(x, iters, step_size, batch_size)
+    iters, step_size, batch_size = check_inversion_settings(x, iters, step_size, batch_size)   # plain Python numbers
     if isinstance(seeds, (str, bytes)) or not hasattr(seeds, '__iter__'):
         raise TypeError(f"seeds must be a list of integers like (0, 1, 2), got {seeds!r}")
     seeds = [check_int(s, 'each seed', fix='seeds are integers like (0, 1, 2)') for s in seeds]
@@ -226,9 +243,15 @@ def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequ
     if len(set(seeds)) != len(seeds): raise ValueError(f"seeds has repeats: {seeds}")
     rl = list(default_layers(reference) if reference_layers is None else reference_layers)
     tl = list(default_layers(targets[0]) if target_layers is None else target_layers)
+    # each layer once, and an index that means one layer in every target (and, paired on the diagonal, in the reference)
+    names = [f'target {k}' for k in range(len(targets))] if len(targets) > 1 else ['target']
+    tl = check_layers_match(targets, tl, 'target_layers', names)
+    rl = check_layers_match([reference], rl, 'reference_layers')
     for p in pairs:
         if p == 'diagonal' and not set(rl) <= set(tl):
             raise ValueError("pairs='diagonal' scores target layer r for reference layer r: every reference layer must be a target layer")
+    diag = [m for m, p in zip(targets, pairs) if p == 'diagonal']
+    if diag: check_layers_match([reference, *diag], rl, 'reference_layers', ['reference', *names[:len(diag)]])
     cache = as_cache(cache)
     if cache is not None and not isinstance(pool, str):
         raise ValueError("the inversion cache needs a named pool ('flatten', 'cls', 'mean'): a callable cannot be identified")
