@@ -35,13 +35,18 @@ def _write_failure(e: BaseException, path: Path) -> OSError | None:
     return OSError(errno.ENOSPC, f"disk full while writing {path}: free some space on that disk, or write to another folder, "
                                  "and run again (what was complete before is kept)")
 
+def _usual_mode() -> int:
+    "The permissions of a file written the usual way: 0666 less the umask (0644 under the common umask 022)."
+    mask = os.umask(0o022); os.umask(mask)
+    return 0o666 & ~mask
+
 def atomic_write(path, write: Callable[[str], object]) -> Path:
     "Call `write(tmp_path)` on a temporary file next to `path`, flush it to disk and rename it to `path`; nothing is left on failure."
     path = Path(path).expanduser(); path.parent.mkdir(parents=True, exist_ok=True)
-    # a fresh name, created by the writer itself, so the file gets the usual permissions (mkstemp would make it 0600)
     tmp = str(temp_name(path))
     try:
         write(tmp)
+        os.chmod(tmp, _usual_mode())       # the usual permissions, whatever the writer chose (safetensors writes 0600)
         with open(tmp, 'rb+') as f: os.fsync(f.fileno())
         os.replace(tmp, path)
     except (OSError, RuntimeError) as e:
