@@ -147,7 +147,7 @@ def _as_list(xs, name: str) -> list:
 
 def centred_grams(xs: Sequence, kernel: str = 'linear', threshold: float = 1.0, debiased: bool = False,
                   name: str = 'xs') -> Tensor:
-    "Stack the flattened centred Gram matrices of the representations in `xs` (all with the same n) into an (L, n*n) tensor."
+    "Stack the flattened centred Gram matrices of the representations in `xs` (all with the same n) into an `(L, n*n)` tensor."
     grams = []
     for i, x in enumerate(_as_list(xs, name)):    # one layer at a time: only one float64 copy of the features alive
         f = as_features(x, f'{name}[{i}]')

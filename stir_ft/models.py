@@ -347,7 +347,7 @@ class ReconstructionModel(nn.Module):
         return vit.forward_features(self.encoder.normalize(x))[:, vit.num_prefix_tokens:]
 
     def decode(self, tokens: Tensor, grid: tuple[int, int]) -> Tensor:
-        "Patch tokens (N, h*w, D) -> image (N, 3, h*p, w*p): 1x1 convolution to 3p^2 channels, then PixelShuffle(p)."
+        "Patch tokens `(N, h*w, D)` -> image `(N, 3, h*p, w*p)`: 1x1 convolution to `3*p*p` channels, then PixelShuffle(p)."
         n, l, dim = tokens.shape
         h, w = grid
         if l != h * w: raise ValueError(f"{l} patch tokens cannot be laid out on a {h} x {w} grid")

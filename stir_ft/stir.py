@@ -162,7 +162,7 @@ class InversionCache:
         clean_orphans(self.root, max_depth=1)    # temporary files of killed writers, in the cache's own two levels only
 
     def path(self, model_fp: str, x_fp: str, layer, seed: int, settings: dict) -> Path:
-        "The file for one inversion: <root>/<model fingerprint>/layer<layer>_seed<seed>_<hash of settings and X>.pt"
+        "The file for one inversion: `<root>/<model fingerprint>/layer<layer>_seed<seed>_<hash of settings and X>.pt`"
         key = hashlib.sha256(json.dumps(dict(settings, x=x_fp, layer=str(layer), seed=int(seed), version=CACHE_VERSION), sort_keys=True).encode()).hexdigest()[:16]
         return self.root/model_fp/f"layer{re.sub(r'[^A-Za-z0-9]+', '-', str(layer))}_seed{int(seed)}_{key}.pt"
 
