@@ -1,5 +1,5 @@
 """README.md is kept in step with nbs/index.ipynb (tools/make_readme.py writes it), and its "In five lines" are five
-lines that print what the README shows."""
+lines (in "How to use") that print what the README shows."""
 import importlib.util, re, subprocess, sys
 from pathlib import Path
 
@@ -11,12 +11,12 @@ def test_readme_matches_index():
     assert (ROOT/'README.md').read_text(encoding='utf-8') == mod.render(), 'README.md is out of date: run python tools/make_readme.py'
 
 def test_five_lines_print_what_the_readme_shows():
-    section = (ROOT/'README.md').read_text(encoding='utf-8').split('\n## In five lines\n', 1)[1].split('\n## ', 1)[0]
+    section = (ROOT/'README.md').read_text(encoding='utf-8').split('\n## How to use\n', 1)[1].split('\n## ', 1)[0]
     found = re.search(r'```python\n(.*?)```\s*```\n(.*?)```', section, re.S)
-    assert found, 'the "In five lines" section has no python block followed by its output'
+    assert found, 'the "How to use" section has no python block followed by its output'
     code, shown = found.groups()
     lines = [l for l in code.splitlines() if l.strip()]
-    assert len(lines) == 5, f'"In five lines" has {len(lines)} lines'
+    assert len(lines) == 5, f'the five lines of "How to use" are {len(lines)} lines'
     run = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert run.returncode == 0, run.stderr
     assert run.stdout.rstrip() == shown.rstrip(), f'the five lines print\n{run.stdout}\nbut the README shows\n{shown}'
