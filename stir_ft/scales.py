@@ -10,8 +10,8 @@ from .data import SHAPE_TARGETS, array_file_lengths
 
 # %% auto #0
 __all__ = ['SCALE_NAMES', 'SCALES', 'SECTION_SETTINGS', 'ARRAY_PLACES', 'PAPER_DATASETS', 'DATASET_NAMES', 'SYNTHETIC_DATASETS',
-           'ARRAY_FILE_SIZES', 'get_scale', 'section_settings', 'find_arrays', 'array_file', 'real_cifar',
-           'resolve_dataset']
+           'ARRAY_FILE_SIZES', 'get_scale', 'section_settings', 'find_arrays', 'array_file', 'torchvision_cifar_there',
+           'real_cifar', 'resolve_dataset']
 
 # %% ../nbs/11_scales.ipynb #ecd88c6c
 SCALE_NAMES = ('smoke', 'cpu', 'gpu', 'offline', 'colab', 'paper')
@@ -191,9 +191,17 @@ def array_file(arrays: str | os.PathLike | None = None) -> Path | None:
     try: return find_arrays()
     except FileNotFoundError: return None
 
+def torchvision_cifar_there(name: str, data_root: str | os.PathLike | None = None) -> bool:
+    "Whether torchvision's folder of CIFAR `name` is in `data_root` (default `$STIR_FT_DATA`, else `data`)."
+    folder = dict(cifar10='cifar-10-batches-py', cifar100='cifar-100-python')[name]
+    return (Path(data_root or os.environ.get('STIR_FT_DATA') or 'data')/folder).is_dir()
+
 def real_cifar(name: str, arrays: str | os.PathLike | None = None, sized: bool = False) -> dict:
-    "The data spec of real CIFAR `name`: the array file's when there is one, else torchvision's (`sized`: as many as the file's)."
+    """The data spec of real CIFAR `name`: the array file's when there is one, else torchvision's (`sized`: as many as the file's);
+    `sized` with neither: the array file's, the key its stored results have (reading the images then asks for the file)."""
     f = array_file(arrays)
+    if f is None and sized and not torchvision_cifar_there(name):
+        return dict(kind='arrays', file='cifar_prefix.npz', prefix=name)    # neither: the key of stored results (no data needed)
     if f is None:
         return dict(kind='torchvision', name=name, **(dict(zip(('n_train', 'n_test'), ARRAY_FILE_SIZES[name])) if sized else {}))
     n = array_file_lengths(f)
