@@ -32,8 +32,9 @@ from .scales import get_scale, DATASET_NAMES, SYNTHETIC_DATASETS, resolve_datase
 from .scales import SCALE_NAMES, SCALES, PAPER_DATASETS                                     # (for old imports)
 
 # %% auto #0
-__all__ = ['make_dataset', 'num_classes', 'check_stir_settings', 'TrainingRun', 'training_runs', 'split_seed',
-           'metrics_from_dicts', 'torch_threads', 'Experiment', 'run_experiment', 'PretrainedOn']
+__all__ = ['CIFAR_CLASSES', 'make_dataset', 'num_classes', 'dataset_counts', 'check_stir_settings', 'TrainingRun',
+           'training_runs', 'split_seed', 'metrics_from_dicts', 'torch_threads', 'Experiment', 'run_experiment',
+           'PretrainedOn']
 
 # %% ../nbs/11b_experiments.ipynb #aa401e90
 _SHAPE_SEEDS = dict(train=1, test=2, pretrain_train=3, pretrain_test=4)   # disjoint image sets per target and role
@@ -71,7 +72,11 @@ def make_dataset(spec: dict, train: bool, n: int | None = None, img_size: int = 
         return ArrayDataset(x, y, classes=[str(i) for i in range(SHAPE_TARGETS[spec['target']])])
     tf = paper_transforms(train=train and augment, size=img_size)
     if kind == 'arrays':
-        x, y, classes = load_array_file(find_arrays(arrays), f"{spec['prefix']}_{'train' if train else 'test'}")
+        try: f = find_arrays(arrays)
+        except FileNotFoundError as e:       # real CIFAR: say both ways out (the file, or torchvision's folders)
+            if spec['prefix'] not in ARRAY_FILE_SIZES: raise
+            raise _cifar_not_found(spec['prefix'], data_root or os.environ.get('STIR_FT_DATA') or 'data', e) from e
+        x, y, classes = load_array_file(f, f"{spec['prefix']}_{'train' if train else 'test'}")
         return _subset(ArrayDataset(x, y, tf, classes), n)
     if kind == 'torchvision':
         root = data_root or os.environ.get('STIR_FT_DATA') or 'data'
@@ -97,6 +102,22 @@ def num_classes(ds) -> int:
     if c is not None: return len(c)
     labels = getattr(ds, 'labels', None)
     return int(np.max(labels)) + 1 if labels is not None else int(max(int(ds[i][1]) for i in range(len(ds)))) + 1
+
+# %% ../nbs/11b_experiments.ipynb #7c3e1a91
+CIFAR_CLASSES = dict(cifar10=10, cifar100=100)
+_TORCHVISION_SIZES = (50_000, 10_000)      # CIFAR-10 and CIFAR-100 alike: train, test
+
+def dataset_counts(spec: dict, train: bool, n: int | None = None, **kw) -> tuple[int, int]:
+    """(images, classes) of `make_dataset(spec, train, n, **kw)`: counted on the data when they are here; for real CIFAR
+    whose images are not, derived from the spec (its sizes, else the array file's or torchvision's) and `n`."""
+    try: ds = make_dataset(spec, train, n, **kw)
+    except FileNotFoundError:                  # no array file, no torchvision folders (DatasetNotFoundError is one)
+        name = spec.get('prefix') or spec.get('name')
+        if spec['kind'] not in ('arrays', 'torchvision') or name not in CIFAR_CLASSES: raise
+        known = ARRAY_FILE_SIZES[name] if spec['kind'] == 'arrays' else _TORCHVISION_SIZES
+        total = spec.get('n_train' if train else 'n_test') or known[0 if train else 1]
+        return (total if n is None else min(n, total)), CIFAR_CLASSES[name]
+    return len(ds), num_classes(ds)
 
 # %% ../nbs/11b_experiments.ipynb #a3d4a527
 def check_stir_settings(st: dict) -> dict:
@@ -299,6 +320,14 @@ def train_data(self: Experiment):
 def test_data(self: Experiment):
     "The held-out set: per-epoch evaluation and the STIR images come from it."
     return self._data(self.data_spec, False, self.finetune_settings['n_test'])
+
+@patch
+def test_counts(self: Experiment) -> tuple[int, int]:
+    "(images, classes) of the held-out set: counted on it, or derived from its spec where its images are not here (`dataset_counts`)."
+    try: ds = self.test_data()
+    except FileNotFoundError:
+        return dataset_counts(self.data_spec, False, self.finetune_settings['n_test'], arrays=self.arrays, data_root=self.data_root)
+    return len(ds), num_classes(ds)
 
 @patch
 def stir_images(self: Experiment) -> torch.Tensor:
