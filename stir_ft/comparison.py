@@ -73,7 +73,7 @@ def as_model(model: nn.Module | str | os.PathLike, name: str = 'model', *, arch:
             except ValueError as e:
                 if 'do not fit this model' not in str(e) and 'does not match this' not in str(e): raise
                 raise ValueError(f"{e}. The architecture is {a}{' (the default)' if arch is None else ''}: give the one the weights "
-                                 f"were trained for with arch= (--arch): a timm name or one of {', '.join(TINY_CONFIGS)}, and its "
+                                 f"were trained for with arch= (--arch on the command line): a timm name or one of {', '.join(TINY_CONFIGS)}, and its "
                                  "settings with timm_kwargs= (--timm-kwargs), e.g. arch='vit_small_patch16_224', or "
                                  "timm_kwargs=dict(depth=6, embed_dim=384, num_heads=6, img_size=64)") from None
     else:
@@ -404,7 +404,10 @@ def compare(pretrained: nn.Module | str | os.PathLike,
     def build(m, name, weights):
         if isinstance(m, nn.Module): return as_model(m, name, device=device)
         return as_model(m, name, arch=arch, timm_kwargs=timm_kwargs, device=dev, weights=weights)
-    pt, ft = build(pretrained, 'pretrained', False), build(finetuned, 'finetuned', False)   # 1. the architectures
+    local = lambda m: isinstance(m, (str, os.PathLike)) and Path(m).expanduser().is_file()
+    # 1. the models: a weights file is read at once (weights that do not fit the architecture are said before the estimate);
+    #    a hub name is only its architecture until 4. (nothing is downloaded before the estimate)
+    pt, ft = build(pretrained, 'pretrained', local(pretrained)), build(finetuned, 'finetuned', local(finetuned))
     size = image_size(pt)
     if image_size(ft) != size: raise ValueError(f"the two models take images of different sizes ({size} and {image_size(ft)} "
                                                "px): the metrics compare them on the same images")
@@ -420,8 +423,8 @@ def compare(pretrained: nn.Module | str | os.PathLike,
     if est.seconds > HOUR: warnings.warn(LongRunWarning(est, len(seeds)), stacklevel=_user_level())
     if dry_run: return est
     if later: x, idx = as_images(images(), size, n, image_seed)
-    if not isinstance(pretrained, nn.Module): pt = build(pretrained, 'pretrained', True)        # 4. the weights
-    if not isinstance(finetuned, nn.Module): ft = build(finetuned, 'finetuned', True)
+    if not isinstance(pretrained, nn.Module) and not local(pretrained): pt = build(pretrained, 'pretrained', True)  # 4. hub weights
+    if not isinstance(finetuned, nn.Module) and not local(finetuned): ft = build(finetuned, 'finetuned', True)
     counted = isinstance(kwargs.get('pool', 'flatten'), str)          # a cache (and so the count) needs a named pool
     cache, bar = _counting(as_cache(cache), progress if counted else False, pt, ft, layers, seeds)
     t0 = time.time()
