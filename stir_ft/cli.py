@@ -4,11 +4,13 @@
 
 # %% ../nbs/12_cli.ipynb #52abb0f2
 from __future__ import annotations
-import argparse, copy, json, math, numbers, os, re, sys, time
+import argparse, ast, contextlib, copy, io, json, math, numbers, os, re, sys, time, typing, warnings
 from pathlib import Path
 from typing import Callable, Sequence
 import torch
-from fastcore.script import anno_parser
+from fastcore.docments import docments
+from fastcore.script import Param
+from . import __version__
 from .layers import default_layers, check_int, POOLS, layer_list, check_layers_match
 from .inversion import invert, PRECISIONS
 from .stir import SIMILARITIES, check_cache_folder
@@ -18,13 +20,15 @@ from .files import atomic_write, save_json, check_folder, read_json
 from .data import (ArrayDataset, synthetic_shapes, stir_images, get_dataset, paper_transforms, DATASETS, array_file_lengths,
                           array_file_splits, _array_split)
 from .transforms2d import Transforms2D
-from .models import create_vit, save_weights, TINY_CONFIGS, _unknown_name, check_weights_file
+from .models import create_vit, save_weights, TINY_CONFIGS
+from .comparison import (compare, as_model, check_model_spec, image_size, estimate_cost, LongRunWarning, long_run_message,
+                                HOUR, WEIGHT_SUFFIXES)
 from . import distributed
 
 # %% auto #0
-__all__ = ['RUN_FILE', 'DEMO', 'QUICK', 'COMMANDS', 'metrics_table', 'write_outputs', 'check_out', 'claim_out', 'run_demo',
-           'check_model_spec', 'finetuned_specs', 'model_folders', 'load_model', 'measure_settings', 'run_measure',
-           'demo', 'measure', 'reproduce', 'main']
+__all__ = ['RUN_FILE', 'DEMO', 'QUICK', 'COMMANDS', 'EPILOGS', 'metrics_table', 'write_outputs', 'list_outputs', 'check_out',
+           'claim_out', 'run_demo', 'finetuned_specs', 'model_folders', 'load_model', 'measure_settings', 'run_measure',
+           'demo', 'measure', 'reproduce', 'import_', 'PlainLines', 'main']
 
 # %% ../nbs/12_cli.ipynb #203667f9
 def metrics_table(m: FinetuningMetrics) -> str:
@@ -57,6 +61,18 @@ def write_outputs(m: FinetuningMetrics, out: str | os.PathLike, title: str, scal
     save_json(dict(summary or {}, title=title, scale=scale, files={k: str(v) for k, v in files.items()}), files['summary_json'])
     say(table)
     return files
+def _size_text(b: int) -> str: return f'{b / 1e6:.1f} MB' if b >= 1e6 else f'{b / 1e3:.1f} kB'
+
+def list_outputs(files: dict, folders: dict | None = None) -> str:
+    "What an output folder holds: one line per file (its size), one per folder (its files and their size), and the total."
+    rows, total = [], 0
+    for p in map(Path, files.values()):
+        s = p.stat().st_size; total += s; rows.append(f'  {p}  ({_size_text(s)})')
+    for p in map(Path, (folders or {}).values()):
+        inside = [f for f in p.rglob('*') if f.is_file()] if p.is_dir() else []
+        s = sum(f.stat().st_size for f in inside); total += s
+        rows.append(f'  {p}/  ({len(inside)} file{"s" * (len(inside) != 1)}, {_size_text(s)})')
+    return '\n'.join(rows + [f'  {_size_text(total)} in all'])
 
 # %% ../nbs/12_cli.ipynb #d43ce13d
 RUN_FILE = 'stir_ft_run.json'         # in an output folder: which command wrote it, with which settings
@@ -145,16 +161,28 @@ def _training_figure(h_pt, h_ft, classes=10, hue_bins=6):
     return fig
 
 # %% ../nbs/12_cli.ipynb #7ae59c2e
+@contextlib.contextmanager
+def _torch_threads(threads: int, fix: str):
+    "Run the block with `threads` torch CPU threads (0: torch's own choice), and restore the number it had."
+    threads, old = check_int(threads, 'threads', minimum=0, fix=fix), torch.get_num_threads()
+    if threads: torch.set_num_threads(threads)
+    try: yield
+    finally: torch.set_num_threads(old)
+
 def run_demo(out: str | os.PathLike = 'stir_ft_demo', quick: bool = False, progress: bool = True, say: Callable = print, threads: int = 1,
              **overrides) -> dict:
     """Pretrain a tiny ViT on Transforms-2D glyphs under random hue, finetune it to tell the hue, measure the four metrics; write
     figures, JSON and a table to `out`. `threads`: torch CPU threads for the run (1 by default: the tiny models run as fast on
     one, and several threads fighting over a busy machine's cores slowed the demo 20-fold; 0 keeps torch's own choice)."""
-    threads = check_int(threads, 'threads', minimum=0, fix='1 for the tiny demo models, 0 for torch\'s default')
-    old = torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try: return _run_demo(out, quick, progress, say, **overrides)
-    finally: torch.set_num_threads(old)
+    with _torch_threads(threads, "1 for the tiny demo models, 0 for torch's default"): return _run_demo(out, quick, progress, say, **overrides)
+
+def _reused_checkpoints(folder: Path, epochs: int) -> str | None:
+    "What a rerun finds in a training's checkpoint folder (the last epoch a killed or finished run saved), said in words; None if nothing."
+    done = [int(m.group(1)) for p in folder.glob('epoch_*.pt') if (m := re.fullmatch(r'epoch_(\d+)\.pt', p.name))]
+    if not (folder/'resume.pt').is_file() or not done or max(done) == 0: return None
+    last = min(max(done), epochs)
+    return (f"      reusing the checkpoints an earlier run left in {folder}: epoch {last} of {epochs}"
+            + (" (nothing left to train)" if last >= epochs else ", training continues from there"))
 
 def _run_demo(out, quick, progress, say, **overrides) -> dict:
     unknown = set(overrides) - set(DEMO)
@@ -170,6 +198,7 @@ def _run_demo(out, quick, progress, say, **overrides) -> dict:
         f"Transforms-2D images under a random hue")
     test_class = _glyphs(cfg, cfg['n_test'], 'test')
     pt = create_vit('tiny', num_classes=k, seed=0)
+    if (said := _reused_checkpoints(out/'checkpoints'/'pretrain', cfg['pretrain_epochs'])): say(said)
     h_pt = finetune(pt, _glyphs(cfg, cfg['n_train'], 'train'), cfg['pretrain_epochs'], optimizer='adamw', lr=cfg['pretrain_lr'],
                     weight_decay=0.05, eval_data=test_class, checkpoint_dir=out/'checkpoints'/'pretrain', desc='pretrain', **kw)
     save_weights(pt, out/'pretrained.pt'); times['pretrain_s'] = time.time() - t0
@@ -180,6 +209,7 @@ def _run_demo(out, quick, progress, say, **overrides) -> dict:
     ft = copy.deepcopy(pt)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(1); ft.model.reset_classifier(bins)      # a new task gets a new head
+    if (said := _reused_checkpoints(out/'checkpoints'/'finetune', cfg['finetune_epochs'])): say(said)
     h_ft = finetune(ft, _glyphs(cfg, cfg['n_train'], 'val', by_hue=True), cfg['finetune_epochs'], lr=cfg['finetune_lr'],
                     eval_data=_glyphs(cfg, cfg['n_test'], 'test', by_hue=True), checkpoint_dir=out/'checkpoints'/'finetune', **kw)
     save_weights(ft, out/'finetuned.pt'); times['finetune_s'] = time.time() - t0 - sum(times.values())
@@ -188,39 +218,30 @@ def _run_demo(out, quick, progress, say, **overrides) -> dict:
     layers = default_layers(pt)
     say(f"[3/4] measuring forgetting, learning, cka divergence and invariance flow: layers {layers}, |X| = {cfg['n_images']}, "
         f"{cfg['iters']} inversion steps, seeds {list(cfg['seeds'])}")
-    x, _ = stir_images(test_class, n=cfg['n_images'], seed=0)
-    m = finetuning_metrics(pt, ft, x, layers, seeds=cfg['seeds'], iters=cfg['iters'], progress=progress,
-                           cache=out/'inversion_cache')     # a demo killed in this step resumes from the inversions it had
+    m = compare(pt, ft, test_class, layers, n=cfg['n_images'], image_seed=0, seeds=cfg['seeds'], iters=cfg['iters'],
+                progress=progress, say=say, cache=out/'inversion_cache')   # a demo killed in this step resumes from its inversions
+    if m.inversions['reused']:
+        say(f"      {m.inversions['reused']} of the inversions were read from the cache an earlier run left in {out/'inversion_cache'}")
+    x, _ = stir_images(test_class, n=cfg['n_images'], seed=0)                  # the same images, for the figure
     times['metrics_s'] = time.time() - t0 - sum(times.values())
     # 4. outputs
     say("[4/4] writing figures and numbers")
     _save_fig(_training_figure(h_pt, h_ft, k, bins), out/'training.png')
     _save_fig(_inversion_figure(pt, ft, x[:8], [layers[0], layers[-1]], cfg['iters']), out/'inversions.png')
     times['total_s'] = time.time() - t0
+    folders = dict(pretrain_checkpoints=out/'checkpoints'/'pretrain', finetune_checkpoints=out/'checkpoints'/'finetune',
+                   inversion_cache=out/'inversion_cache')
     summary = dict(demo=cfg, data="Transforms2D(('hue',), size=32, seed=0): pretraining split 'train', finetuning 'val', held-out 'test'",
                    accuracy=dict(pretrained_class=h_pt[-1]['eval'], finetuned_hue=h_ft[-1]['eval']),
                    chance=dict(pretrained_class=1 / k, finetuned_hue=1 / bins),
-                   seconds=times, threads=torch.get_num_threads(), torch=torch.__version__)
+                   seconds=times, threads=torch.get_num_threads(), torch=torch.__version__, folders={k: str(v) for k, v in folders.items()})
     files = write_outputs(m, out, 'stir-ft demo: tiny ViT pretrained on glyph class under random hue, finetuned on hue',
                           'smoke (CPU demo)', summary, say, dict(training_png=out/'training.png', inversions_png=out/'inversions.png',
                                                                   pretrained_pt=out/'pretrained.pt', finetuned_pt=out/'finetuned.pt'))
-    say(f"done in {times['total_s']:.0f} s. Wrote:\n" + '\n'.join(f'  {p}' for p in files.values()))
+    say(f"done in {times['total_s']:.0f} s. Wrote:\n" + list_outputs(dict(files, run_record=out/RUN_FILE), folders))
     return dict(metrics=m, summary=summary, files=files)
 
 # %% ../nbs/12_cli.ipynb #0ab25463
-_WEIGHT_SUFFIXES = ('.pt', '.pth', '.bin', '.safetensors')
-
-def check_model_spec(spec: str, name: str = 'model'):
-    "Refuse, before any work, a model that is neither a complete weights file (`check_weights_file`) nor a model name."
-    if not str(spec).strip(): raise ValueError(f"{name} is empty: give a weights file ({', '.join(_WEIGHT_SUFFIXES)}) or a timm model name")
-    p = Path(spec)
-    if p.is_dir(): raise ValueError(f"{name} {spec!r} is a folder: give a weights file ({', '.join(_WEIGHT_SUFFIXES)}) or a timm model name")
-    if p.exists(): check_weights_file(p); return
-    if p.suffix in _WEIGHT_SUFFIXES or '/' in str(spec) or '\\' in str(spec):
-        raise FileNotFoundError(f"{name}: no weights file at {spec!r}; check the path (a weights file is {', '.join(_WEIGHT_SUFFIXES)})")
-    import timm
-    if spec not in TINY_CONFIGS and not timm.is_model(spec): raise _unknown_name(spec)
-
 def _epoch_order(p: Path):
     "Checkpoints in epoch order (epoch_1000.pt after epoch_999.pt), then by name."
     m = re.fullmatch(r'epoch_(\d+)\.pt', p.name)
@@ -244,27 +265,25 @@ def finetuned_specs(finetuned: str | os.PathLike | Sequence[str]) -> list[str]:
 
 def model_folders(specs: Sequence[str]) -> list[str]:
     "One output subfolder per finetuned model: the file's stem or the model's name, prefixed by its position where two would clash."
-    names = [Path(s).stem if Path(s).suffix in _WEIGHT_SUFFIXES else Path(s).name for s in specs]
+    names = [Path(s).stem if Path(s).suffix in WEIGHT_SUFFIXES else Path(s).name for s in specs]
     return names if len(set(names)) == len(names) else [f'{k:02d}_{n}' for k, n in enumerate(names)]
 
 # %% ../nbs/12_cli.ipynb #d0d71a52
-def load_model(spec: str, arch: str | None = None, device: str | torch.device = 'cpu') -> torch.nn.Module:
-    "A model from a timm name (hub weights) or a weight file (loaded into `arch`, default vit_base_patch32_224)."
-    if Path(spec).exists():
-        try: return create_vit(arch or 'vit_base_patch32_224', weights=spec).to(device).eval()   # classes read from the file's head
-        except ValueError as e:
-            if 'do not fit this model' not in str(e): raise
-            raise ValueError(f"{e}. The architecture is {arch or 'vit_base_patch32_224'}{' (the default)' if arch is None else ''}: pass the "
-                             "one the weights were trained for with arch= (--arch on the command line), e.g. --arch tiny or "
-                             "--arch vit_small_patch16_224") from None
-    if arch is not None and arch != spec:
-        raise ValueError(f"{spec!r} is not a file; to use a weight file give its path, to use hub weights give only the timm name")
-    return create_vit(spec, pretrained=True).to(device).eval()
+def load_model(spec: str, arch: str | None = None, device: str | torch.device = 'cpu', timm_kwargs: dict | None = None) -> torch.nn.Module:
+    "A model from a timm name (hub weights) or a weight file (loaded into `arch`, default vit_base_patch32_224, with `timm_kwargs`)."
+    return as_model(spec, 'model', arch=arch, timm_kwargs=timm_kwargs, device=device)
 
-def _image_size(model) -> int:
-    from stir_ft.finetune import find_vit
-    size = find_vit(model)[1].patch_embed.img_size
-    return int(size[0] if isinstance(size, (tuple, list)) else size)
+def _kwargs(v: str | dict | None, name: str = 'timm_kwargs') -> dict | None:
+    "`depth=6,embed_dim=384` (each value a Python literal, else a string) as a dict; a dict as it is."
+    if v is None or isinstance(v, dict): return v
+    out = {}
+    for item in (t.strip() for t in str(v).split(',') if t.strip()):
+        k, eq, val = item.partition('=')
+        if not eq or not k.strip().isidentifier():
+            raise ValueError(f"{name} must be comma-separated key=value pairs like depth=6,embed_dim=384,img_size=64, got {v!r}")
+        try: out[k.strip()] = ast.literal_eval(val.strip())
+        except (ValueError, SyntaxError): out[k.strip()] = val.strip()
+    return out
 
 # %% ../nbs/12_cli.ipynb #d66ab1ea
 _TEST_SIZES = dict(cifar10=10_000, cifar100=10_000, pets=3_669, eurosat=5_400)     # test images of the named datasets
@@ -286,12 +305,13 @@ def _n_available(data, split) -> tuple[int, str] | None:
     return lengths[key], f"{data}:{key}"
 
 def measure_settings(pretrained, specs, data, split, root, arch, n, image_seed, seeds, iters, layers, pool, similarity, self_terms,
-                     precision) -> dict:
+                     precision, timm_kwargs: dict | None = None) -> dict:
     "What a measurement depends on, files named by their absolute paths: `check_out` compares it with an output folder's record."
     where = lambda s: str(Path(s).resolve()) if Path(s).exists() else s
+    custom = dict(timm_kwargs=timm_kwargs) if timm_kwargs else {}          # recorded only when given: older records stay valid
     return dict(pretrained=where(pretrained), finetuned=[where(s) for s in specs], data=where(data), split=split,
-                root=str(Path(root).resolve()) if data in DATASETS else None, arch=arch, n=n, image_seed=image_seed, seeds=seeds,
-                iters=iters, layers=layers, pool=pool, similarity=similarity, self_terms=self_terms, precision=precision)
+                root=str(Path(root).resolve()) if data in DATASETS else None, arch=arch, **custom, n=n, image_seed=image_seed,
+                seeds=seeds, iters=iters, layers=layers, pool=pool, similarity=similarity, self_terms=self_terms, precision=precision)
 
 def _check_measure(pretrained, finetuned, data, out, split, n, image_seed, seeds, iters, layers, pool, similarity, self_terms, precision,
                    cache, batch_size, device, settings):
@@ -325,64 +345,88 @@ def _check_measure(pretrained, finetuned, data, out, split, n, image_seed, seeds
         if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count():
             raise ValueError(f"device {device!r}: this machine has {torch.cuda.device_count()} GPU(s), cuda:0 to cuda:{torch.cuda.device_count() - 1}")
 
+# %% ../nbs/12_cli.ipynb #5dd83b93
+def _as_uint8(img) -> torch.Tensor:
+    "A dataset image (PIL, array or tensor) as the uint8 (3, H, W) tensor it holds: `compare` resizes it as `paper_transforms` does."
+    from torchvision.transforms.v2 import functional as F
+    return F.to_image(img).as_subclass(torch.Tensor)
+
+def _estimate_many(pt: torch.nn.Module, k: int, n: int, layers, seeds, iters, shared: bool, world: int, say: Callable):
+    """Several finetuned models (or torchrun): the estimate of the pretrained model against itself (the finetuned models share
+    its architecture), scaled to the inversions to do, said (and warned about past an hour) before any inversion."""
+    est = estimate_cost(pt, pt, n, layers or default_layers(pt), seeds, iters)
+    f = (1 + k) / 2 if shared else k          # shared: pt's inversions once, then each model's; else both, for each model
+    est = est._replace(inversions=round(est.inversions * f), flops=est.flops and est.flops * f, seconds=est.seconds * f / world)
+    say(f"estimate: {est}" + (f" (the work spread over {world} processes)" if world > 1 else ''))
+    if est.seconds > HOUR: warnings.warn(LongRunWarning(est, len(seeds)), stacklevel=2)
+
 # %% ../nbs/12_cli.ipynb #189fa9c3
 def run_measure(pretrained: str, finetuned: str | Sequence[str], data: str = 'cifar10', out: str | os.PathLike = 'stir_ft_measure', *,
-                arch: str | None = None, split: str | None = None, root: str = 'data', download: bool = False, n: int = 500,
-                image_seed: int = 0, seeds: str | Sequence[int] = (0, 1, 2), iters: int = 50, layers: str | Sequence[int] | None = None,
-                pool: str = 'flatten', similarity: str = 'linear_cka', self_terms: str = 'computed', batch_size: int | None = None,
-                device: str | None = None, precision: str = 'auto', cache: str | None = None, progress: bool = True,
-                say: Callable = print) -> dict | None:
+                arch: str | None = None, timm_kwargs: str | dict | None = None, split: str | None = None, root: str = 'data',
+                download: bool = False, n: int = 500, image_seed: int = 0, seeds: str | Sequence[int] = (0, 1, 2), iters: int = 50,
+                layers: str | Sequence[int] | None = None, pool: str = 'flatten', similarity: str = 'linear_cka',
+                self_terms: str = 'computed', batch_size: int | None = None, device: str | None = None, precision: str = 'auto',
+                cache: str | None = None, progress: bool = True, threads: int = 0, say: Callable = print) -> dict | None:
     """The four metrics of `finetuned` relative to `pretrained` on `n` images of `data`; figures, JSON and a table in `out`.
-    Several finetuned models (see `finetuned_specs`): one subfolder of `out` each (`model_folders`), and a summary. Under
-    torchrun the inversions are spread over the ranks (`stir_ft.distributed.measure_many`, with `cache` defaulting to
-    `out/inversion_cache`); rank 0 prints, writes and returns, the other ranks return None."""
+    One finetuned model: `stir_ft.compare` (its estimate before any work). Several (see `finetuned_specs`): one subfolder of
+    `out` each (`model_folders`), and a summary. Under torchrun the inversions are spread over the ranks
+    (`stir_ft.distributed.measure_many`, with `cache` defaulting to `out/inversion_cache`); rank 0 prints, writes and
+    returns, the other ranks return None. `threads`: torch CPU threads (0: torch's own choice)."""
     t0 = time.time()
     specs = finetuned_specs(finetuned)
-    seeds, layers = _parse_ints(seeds, 'seeds'), _parse_ints(layers, 'layers')
+    seeds, layers, timm_kwargs = _parse_ints(seeds, 'seeds'), _parse_ints(layers, 'layers'), _kwargs(timm_kwargs)
     n, iters, image_seed = check_int(n, 'n'), check_int(iters, 'iters'), check_int(image_seed, 'image_seed')   # plain ints in every output
     settings = measure_settings(pretrained, specs, data, split, root, arch, n, image_seed, seeds, iters, layers, pool, similarity,
-                                self_terms, precision)
+                                self_terms, precision, timm_kwargs)
     _check_measure(pretrained, specs, data, out, split, n, image_seed, seeds, iters, layers, pool, similarity, self_terms, precision,
                    cache, batch_size, device, settings)
-    with distributed.session() as (rank, world):
+    with _torch_threads(threads, "0 for torch's own choice, or the number of CPU cores to use"), distributed.session() as (rank, world):
         if rank != 0: say, progress = (lambda *a, **k: None), False          # rank 0 speaks for the group
         device = device or ('cuda' if torch.cuda.is_available() else 'cpu')  # under torchrun 'cuda' is the rank's own GPU
         if world > 1 and cache is None: cache = str(Path(out)/'inversion_cache')
-        say(f"stir-ft measure: writing to {out} (device {device}" + (f"; {world} processes, inversions shared through {cache}" if world > 1 else '') + ')')
-        pt = load_model(pretrained, arch, device)
-        if layers is not None: layers = check_layers_match([pt], layers, 'layers')   # in range, each layer once: before the data
-        size = _image_size(pt)
-        def loader(spec):
-            def load():
-                ft = load_model(spec, arch, device)
-                if _image_size(ft) != size: raise ValueError(f"the two models take different image sizes ({size} and {_image_size(ft)} px): {spec}")
-                if layers is not None: check_layers_match([pt, ft], layers, 'layers', ['pretrained model', f'finetuned model {spec}'])
-                return ft
-            return load
-        ds = get_dataset(data, root=root, train=False, transform=paper_transforms(train=False, size=size), download=download, split=split)
-        x, idx = stir_images(ds, n=n, seed=image_seed)
-        say(f"measuring on {n} images of {data} at {size} px; layers {layers or default_layers(pt)}; {iters} steps; seeds {seeds}"
-            + (f"; {len(specs)} finetuned models" if len(specs) > 1 else ''))
         kw = dict(seeds=seeds, iters=iters, pool=pool, similarity=similarity, self_terms=self_terms, batch_size=batch_size,
                   precision=precision, cache=cache, progress=progress)
-        claim_out(out, 'measure', settings)                                   # before the first file written there
+        say(f"stir-ft measure: writing to {out} (device {device}" + (f", CPU threads {torch.get_num_threads()}" if device == 'cpu' else '')
+            + (f"; {world} processes, inversions shared through {cache}" if world > 1 else '') + ')')
         stats = {}
-        if len(specs) == 1 and world == 1:
-            ms = [finetuning_metrics(pt, loader(specs[0])(), x.to(device), layers, **kw)]
-        else: ms = distributed.measure_many(pt, [loader(s) for s in specs], x.to(device), layers, stats=stats,
-                                            identity=dict(settings, batch_size=batch_size), **kw)
+        if len(specs) == 1 and world == 1:                                    # the one-call API, with its estimate first
+            if cache is not None and Path(out).resolve() in Path(cache).resolve().parents: claim_out(out, 'measure', settings)
+            images = lambda: get_dataset(data, root=root, train=False, transform=_as_uint8, download=download, split=split)
+            m = compare(pretrained, specs[0], images, layers, n=n, image_seed=image_seed, arch=arch, timm_kwargs=timm_kwargs,
+                        device=device, say=say, **kw)
+            ms, idx = [m], m.settings['image_indices']
+            claim_out(out, 'measure', settings)                               # before the first file written there
+        else:
+            pt = load_model(pretrained, arch, device, timm_kwargs)
+            if layers is not None: layers = check_layers_match([pt], layers, 'layers')   # in range, each layer once: before the data
+            size = image_size(pt)
+            def loader(spec):
+                def load():
+                    ft = load_model(spec, arch, device, timm_kwargs)
+                    if image_size(ft) != size: raise ValueError(f"the two models take different image sizes ({size} and {image_size(ft)} px): {spec}")
+                    if layers is not None: check_layers_match([pt, ft], layers, 'layers', ['pretrained model', f'finetuned model {spec}'])
+                    return ft
+                return load
+            ds = get_dataset(data, root=root, train=False, transform=paper_transforms(train=False, size=size), download=download, split=split)
+            x, idx = stir_images(ds, n=n, seed=image_seed)
+            say(f"measuring on {n} images of {data} at {size} px; layers {layers or default_layers(pt)}; {iters} steps; seeds {seeds}"
+                + (f"; {len(specs)} finetuned models" if len(specs) > 1 else ''))
+            _estimate_many(pt, len(specs), n, layers, seeds, iters, cache is not None, world, say)
+            claim_out(out, 'measure', settings)                               # before the first file written there
+            ms = distributed.measure_many(pt, [loader(s) for s in specs], x.to(device), layers, stats=stats,
+                                          identity=dict(settings, batch_size=batch_size), **kw)
     if ms is None: return None
+    for m in ms: m.settings.update(image_seed=image_seed, image_indices=[int(i) for i in idx])    # as compare records them
     inv = dict(computed=stats['computed'], reused=stats['reused']) if stats else ms[0].inversions   # stats: measure_many's, all ranks
+    common = dict(pretrained=pretrained, arch=arch, timm_kwargs=timm_kwargs, data=data, split=split, image_seed=image_seed,
+                  image_indices=[int(i) for i in idx], device=device)
     if len(specs) == 1:
         m = ms[0]
         if cache: say(f"inversion cache {cache}: {inv['computed']} inversions computed, {inv['reused']} reused")
-        summary = dict(pretrained=pretrained, finetuned=specs[0], arch=arch, data=data, split=split, image_seed=image_seed,
-                       image_indices=[int(i) for i in idx], device=device, inversions=inv, seconds=time.time() - t0)
+        summary = dict(common, finetuned=specs[0], inversions=inv, seconds=time.time() - t0)
         files = write_outputs(m, out, f'{Path(specs[0]).name} relative to {Path(pretrained).name} on {data}', 'user models', summary, say)
-        say("wrote:\n" + '\n'.join(f'  {p}' for p in files.values()))
+        say("wrote:\n" + list_outputs(dict(files, run_record=Path(out)/RUN_FILE)))
         return dict(metrics=m, summary=summary, files=files)
-    common = dict(pretrained=pretrained, arch=arch, data=data, split=split, image_seed=image_seed,
-                  image_indices=[int(i) for i in idx], device=device)
     folders, files = model_folders(specs), {}
     for spec, folder, m in zip(specs, folders, ms):
         say(f"== {folder}: {spec}")
@@ -398,7 +442,7 @@ def run_measure(pretrained: str, finetuned: str | Sequence[str], data: str = 'ci
 # %% ../nbs/12_cli.ipynb #ca43010d
 def demo(out: str = 'stir_ft_demo',  # folder for the figures, the JSON and the checkpoints
          quick: bool = False,  # tiny sizes for a smoke test (seconds; the numbers mean nothing)
-         no_progress: bool = False,  # hide the progress bars
+         no_progress: bool = False,  # hide the progress (a bar in a terminal, plain lines otherwise)
          threads: int = 1,  # torch CPU threads (1 suits the tiny models and a busy machine; 0: torch's default)
          debug: bool = False):  # on an error, show the full traceback instead of one line
     "Pretrain a tiny ViT on Transforms-2D glyphs under random hue, finetune it to tell the hue, and measure what finetuning did to its invariances (CPU, no network, about two minutes)."
@@ -408,7 +452,8 @@ def measure(pretrained: str,  # timm model name (hub weights) or a weight file (
             finetuned: str,  # timm model name or weight file of the finetuned model; several: comma-separated, or a folder of checkpoints (its epoch_*.pt), each measured into a subfolder of --out
             data: str = 'cifar10',  # cifar10, cifar100, pets, eurosat (torchvision, under --root), or the path of an .npz file holding {split}_x uint8 images (N, H, W, 3) and {split}_y integer labels, e.g. cifar10_test_x / cifar10_test_y (or plain x / y)
             out: str = 'stir_ft_measure',  # folder for the figures and the JSON
-            arch: str | None = None,  # timm architecture (or a TINY_CONFIGS name) for weight files; default vit_base_patch32_224
+            arch: str | None = None,  # architecture of weight files: a timm name or a built-in one (listed below); default vit_base_patch32_224
+            timm_kwargs: str | None = None,  # settings of that architecture for a custom timm configuration, comma-separated, e.g. depth=6,embed_dim=384,num_heads=6,img_size=64
             split: str | None = None,  # array-file split, e.g. cifar10_test; default: the test split
             root: str = 'data',  # dataset folder for named datasets
             download: bool = False,  # let torchvision download a named dataset (needs network)
@@ -424,32 +469,107 @@ def measure(pretrained: str,  # timm model name (hub weights) or a weight file (
             device: str | None = None,  # cuda or cpu; default cuda when available
             precision: str = 'auto',  # inversion precision: auto (bf16 on GPU, fp32 on CPU), bf16 or fp32
             cache: str | None = None,  # folder for inverted inputs: measuring more finetuned models against the same pretrained one reuses its inversions (under torchrun: default OUT/inversion_cache, on storage every rank sees)
-            no_progress: bool = False,  # hide the progress bars
+            threads: int = 0,  # torch CPU threads (0: torch's default, one per core)
+            no_progress: bool = False,  # hide the progress (a bar in a terminal, plain lines otherwise)
             debug: bool = False):  # on an error, show the full traceback instead of one line
     "Forgetting, learning, cka divergence and invariance flow of finetuned models relative to their pretrained model (under torchrun: spread over the processes)."
-    run_measure(pretrained, finetuned, data, out, arch=arch, split=split, root=root, download=download, n=n,
+    run_measure(pretrained, finetuned, data, out, arch=arch, timm_kwargs=timm_kwargs, split=split, root=root, download=download, n=n,
                 image_seed=image_seed, seeds=seeds, iters=iters, layers=layers, pool=pool, similarity=similarity,
                 self_terms=self_terms, batch_size=batch_size, device=device, precision=precision, cache=cache,
-                progress=not no_progress)
+                progress=not no_progress, threads=threads)
 
 def reproduce(*argv: str):
     "Run the paper's section notebooks in priority order within a time budget (a short GPU window) and keep every result; rerun to continue (notebook 15)."
     from stir_ft.reproduce import main as reproduce_main      # its own options (also: python -m stir_ft.reproduce)
     return reproduce_main(list(argv))
 
-COMMANDS = dict(demo=demo, measure=measure, reproduce=reproduce)
+def import_(*argv: str):
+    "Bring the results a GPU window packed (reproduce.tgz) into this checkout: results, executed notebooks, benchmarks (notebook 15)."
+    from stir_ft.reproduce import import_main                 # its own options (also: stir-ft reproduce import)
+    return import_main(list(argv))
+
+COMMANDS = {'demo': demo, 'measure': measure, 'reproduce': reproduce, 'import': import_}
+
+def _models_help() -> str:
+    "The built-in architectures, for the end of `stir-ft measure --help`."
+    rows = [f"  {k:9s} {c['depth']} blocks, width {c['embed_dim']}, {c['img_size']} px images in {c['patch_size']} px patches"
+            for k, c in TINY_CONFIGS.items()]
+    return ("built-in architectures (--arch NAME for a weights file saved from one, e.g. the demo's pretrained.pt is --arch tiny):\n"
+            + '\n'.join(rows) + "\nand every timm ViT (python -c \"import timm; print(timm.list_models('vit_*'))\"), with --timm-kwargs "
+            "for a custom configuration")
+
+EPILOGS = dict(measure=_models_help)       # text after the options of a command's --help
 
 # %% ../nbs/12_cli.ipynb #7c75de01
 class _Usage(Exception):
     "A mistake in the command line itself (an unknown option, a missing argument): said in one line, exit status 2."
 
+def _plain_type(anno):
+    "`int | None` -> int: the type argparse turns an option's text into."
+    args = [a for a in typing.get_args(anno) if a is not type(None)]
+    return args[0] if len(args) == 1 else anno
+
 def _parser(func: Callable, name: str) -> argparse.ArgumentParser:
-    "The options of `func` (fastcore's `anno_parser`), with argparse's errors raised as one-line `_Usage`s."
-    p = anno_parser(func, prog=f'stir-ft {name}')
+    """The options of `func`, read from its documented parameters (fastcore's `docments`, as its `anno_parser` reads them) and
+    spelt with dashes (`--no-progress`); the underscore spelling (`--no_progress`) is kept as a hidden alias. argparse's errors
+    are raised as one-line `_Usage`s."""
+    epilog = EPILOGS.get(name)
+    p = argparse.ArgumentParser(prog=f'stir-ft {name}', description=func.__doc__, epilog=epilog() if epilog else None,
+                                formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
+    for k, v in docments(func, full=True, returns=False, eval_str=True).items():
+        param = Param(v.docment, _plain_type(v.anno)); param.set_default(v.default)
+        if not param.opt: p.add_argument(k, **param.kwargs); continue            # a positional argument
+        p.add_argument('--' + k.replace('_', '-'), dest=k, **param.kwargs)
+        if '_' in k: p.add_argument(f'--{k}', dest=k, **dict(param.kwargs, help=argparse.SUPPRESS))
     def error(message): raise _Usage(f"{message} (stir-ft {name} --help lists the options)")
     p.error = error
     return p
 
+# %% ../nbs/12_cli.ipynb #50d46548
+class PlainLines(io.TextIOBase):
+    """A text stream for output that is not a terminal (a file, a pipe, a log): a progress bar redrawn in place (a carriage
+    return, then its new state, as tqdm draws it) becomes a plain line at most every `every` seconds and its last state when it
+    ends; all other text passes as it is."""
+    def __init__(self, stream, every: float = 30.0):
+        self.stream, self.every, self.line, self.redrawn, self.last = stream, every, '', False, time.time()
+    def write(self, s: str) -> int:
+        for part in re.split(r'([\r\n])', s):
+            if part == '\r':               # the state drawn so far is replaced: shown if the last line is old enough
+                if self.redrawn and self.line.strip() and time.time() - self.last >= self.every: self._line(self.line)
+                self.line, self.redrawn = '', True
+            elif part == '\n':             # a line ends: a bar's last state, or plain text
+                if self.line.strip() or not self.redrawn: self._line(self.line)
+                self.line, self.redrawn = '', False
+            else: self.line += part
+        return len(s)
+    def _line(self, text: str):
+        self.stream.write(text.rstrip() + '\n'); self.stream.flush(); self.last = time.time()
+    def flush(self):
+        if self.line and not self.redrawn: self.stream.write(self.line); self.line = ''   # text not ended by a newline yet
+        self.stream.flush()
+    def isatty(self) -> bool: return False
+    def writable(self) -> bool: return True
+    @property
+    def encoding(self): return getattr(self.stream, 'encoding', 'utf-8')
+
+@contextlib.contextmanager
+def _console(name: str):
+    """While a command runs: every warning is one line `stir-ft NAME: warning: ...` (a long run's names the options that
+    shorten it), and when stderr is not a terminal, progress bars become plain lines (`PlainLines`)."""
+    def show(message, category, filename, lineno, file=None, line=None):
+        long = isinstance(message, LongRunWarning) and not isinstance(message.estimate, str)
+        text = long_run_message(message.estimate, message.seeds, cli=True) if long else str(message)
+        print(f"stir-ft {name}: warning: {' '.join(text.split())}", file=sys.stderr, flush=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter('always', LongRunWarning)
+        warnings.showwarning = show
+        if sys.stderr.isatty(): yield
+        else:
+            with contextlib.redirect_stderr(PlainLines(sys.stderr)) as s:
+                try: yield
+                finally: s.flush()
+
+# %% ../nbs/12_cli.ipynb #494a062e
 def _interrupted(command: str, args: dict) -> str:
     "What Ctrl-C leaves behind, truthfully: a measurement without an inversion cache keeps nothing to continue from."
     if command == 'measure' and args.get('cache') is None and int(os.environ.get('WORLD_SIZE', '1')) == 1:
@@ -458,23 +578,27 @@ def _interrupted(command: str, args: dict) -> str:
     return "interrupted (rerun the same command to continue where it stopped)"
 
 def main(argv: list[str] | None = None) -> int:
-    "The `stir-ft` command: `stir-ft demo [options]`, `stir-ft measure PRETRAINED FINETUNED[,FINETUNED...] [options]` or `stir-ft reproduce [options]`."
+    """The `stir-ft` command: `stir-ft demo [options]`, `stir-ft measure PRETRAINED FINETUNED[,FINETUNED...] [options]`,
+    `stir-ft reproduce [options]`, `stir-ft import TARBALL [options]`, `stir-ft --version`."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] in (['--version'], ['-V']): print(f'stir_ft {__version__}'); return 0
     if argv[:1] in (['-h'], ['--help']):
         usage = '\n'.join(f'  stir-ft {k:9s} {f.__doc__}' for k, f in COMMANDS.items())
-        print(f"usage: stir-ft {{{','.join(COMMANDS)}}} [options]   (stir-ft <command> --help for the options)\n{usage}"); return 0
+        print(f"usage: stir-ft {{{','.join(COMMANDS)}}} [options]   (stir-ft <command> --help for the options)\n"
+              f"       stir-ft --version\n{usage}"); return 0
     if not argv or argv[0] not in COMMANDS:
         what = f"unknown command {argv[0]!r}" if argv else "no command given"
         print(f"stir-ft: error: {what}: give one of {', '.join(COMMANDS)} (stir-ft --help says what each does)", file=sys.stderr)
         return 2
     name, func, args = argv[0], COMMANDS[argv[0]], {}
-    if func is reproduce: return reproduce(*argv[1:])             # an argparse parser of its own, one-line errors too
+    if func in (reproduce, import_): return func(*argv[1:])     # argparse parsers of their own, one-line errors too
     debug = '--debug' in argv[1:]
     try:
-        try: args = vars(_parser(func, name).parse_args(argv[1:]))
-        except SystemExit as e: return 0 if e.code in (0, None) else 2            # --help prints and exits
-        for k in ('pdb', 'xtra', 'debug'): args.pop(k, None)
-        func(**args)
+        with _console(name):
+            try: args = vars(_parser(func, name).parse_args(argv[1:]))
+            except SystemExit as e: return 0 if e.code in (0, None) else 2        # --help prints and exits
+            args.pop('debug', None)
+            func(**args)
     except _Usage as e:
         print(f"stir-ft {name}: error: {e}", file=sys.stderr); return 2
     except KeyboardInterrupt:
