@@ -564,7 +564,7 @@ def reproduce(scale: str = 'gpu', budget: float = 450, out: str | os.PathLike = 
     prune = name in ('gpu', 'offline', 'paper') if prune is None else prune
     env = dict(os.environ, STIR_FT_SCALE=name, STIR_FT_RESULTS=str(out/'store'), STIR_FT_STORED=os.pathsep.join(map(str, stored)),
                PYTHONPATH=os.pathsep.join([str(repo), os.environ.get('PYTHONPATH', '')]).rstrip(os.pathsep), MPLBACKEND='Agg')
-    env.pop('IN_TEST', None); env.pop('STIR_FT_MAX_UNITS', None)
+    env.pop('STIR_FT_MAX_UNITS', None)                      # this run's budget is max_units, not the caller's
     if max_units is not None: env['STIR_FT_MAX_UNITS'] = str(int(max_units))
     if arrays is not None: env['STIR_FT_ARRAYS'] = str(Path(arrays).expanduser().resolve())
     (out/'store').mkdir(parents=True, exist_ok=True); _seed_companions(stored, out/'store')
