@@ -117,10 +117,13 @@ _CODE = re.compile(r'^(builtins|os|posix|nt|sys|subprocess|shutil|socket|importl
 
 def load_torch(path, what: str = 'file', fix: str = '') -> object:
     "`torch.load(path, weights_only=True)` on the CPU: tensors and plain values, no code run; errors name the file (and `fix`)."
-    import pickle, torch
+    import pickle, torch, warnings
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no {what} at {str(path)!r}" + (f": {fix}" if fix else ''))
-    try: return torch.load(path, map_location='cpu', weights_only=True)
+    try:
+        with warnings.catch_warnings():     # torch's note on a bare pickle's protocol: noise beside the refusal below
+            warnings.filterwarnings('ignore', message='Detected pickle protocol', category=UserWarning)
+            return torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:
         names = sorted(set(re.findall(r'GLOBAL ([\w.]+)', str(e))))
         tail = f"; {fix}" if fix else ''
