@@ -181,6 +181,7 @@ def _not_found(name, root, download, err) -> DatasetNotFoundError:
     return DatasetNotFoundError(
         f"{name} is not in {Path(root)/folder} ({why}). Put {files} in {Path(root)/folder} (get them from {url}; "
         f"files that are present but corrupted or incomplete fail torchvision's checksum too), or call with download=True "
+        f"(--download on the command line) "
         f"on a machine with network access, or pass the path of an .npz array file instead of {name!r} (see load_array_file).")
 
 def _array_split(path, train, split):
