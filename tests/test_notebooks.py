@@ -4,6 +4,7 @@ results folder (`$STIR_FT_RESULTS`) and reads no stored results (`$STIR_FT_STORE
 make a test pass; `stir_ft.testing.fresh_results()` does the same for a notebook run by hand with `nbdev_test`."""
 from pathlib import Path
 import os, pytest
+import torch
 from nbdev.config import get_config
 import nbdev.test as nbdev_test   # not `from ... import test_nb`: pytest would collect it
 
@@ -16,5 +17,7 @@ def test_notebook(nb, tmp_path, monkeypatch):
     os.environ.setdefault('MPLBACKEND', 'Agg')
     monkeypatch.setenv('STIR_FT_RESULTS', str(tmp_path/'results'))    # a fresh results store for this notebook
     monkeypatch.setenv('STIR_FT_STORED', '')                           # empty: no stored results are read
-    ok, secs = nbdev_test.test_nb(nb, skip_flags=flags, basepath=NBS.parent)
+    threads = torch.get_num_threads()         # a notebook that sets torch's threads must not change the next one's numbers
+    try: ok, secs = nbdev_test.test_nb(nb, skip_flags=flags, basepath=NBS.parent)
+    finally: torch.set_num_threads(threads)
     assert ok, f'{nb.name} failed (its traceback is printed above)'
