@@ -112,12 +112,17 @@ def dataset_counts(spec: dict, train: bool, n: int | None = None, **kw) -> tuple
     whose images are not, derived from the spec (its sizes, else the array file's or torchvision's) and `n`."""
     try: ds = make_dataset(spec, train, n, **kw)
     except FileNotFoundError:                  # no array file, no torchvision folders (DatasetNotFoundError is one)
-        name = spec.get('prefix') or spec.get('name')
-        if spec['kind'] not in ('arrays', 'torchvision') or name not in CIFAR_CLASSES: raise
-        known = ARRAY_FILE_SIZES[name] if spec['kind'] == 'arrays' else _TORCHVISION_SIZES
-        total = spec.get('n_train' if train else 'n_test') or known[0 if train else 1]
-        return (total if n is None else min(n, total)), CIFAR_CLASSES[name]
+        if (counts := _spec_counts(spec, train, n)) is None: raise
+        return counts
     return len(ds), num_classes(ds)
+
+def _spec_counts(spec: dict, train: bool, n: int | None) -> tuple[int, int] | None:
+    "(images, classes) of real CIFAR from its spec alone (its sizes, else the array file's or torchvision's); None for other data."
+    name = spec.get('prefix') or spec.get('name')
+    if spec['kind'] not in ('arrays', 'torchvision') or name not in CIFAR_CLASSES: return None
+    known = ARRAY_FILE_SIZES[name] if spec['kind'] == 'arrays' else _TORCHVISION_SIZES
+    total = spec.get('n_train' if train else 'n_test') or known[0 if train else 1]
+    return (total if n is None else min(n, total)), CIFAR_CLASSES[name]
 
 # %% ../nbs/11b_experiments.ipynb #a3d4a527
 def check_stir_settings(st: dict) -> dict:
@@ -325,8 +330,9 @@ def test_data(self: Experiment):
 def test_counts(self: Experiment) -> tuple[int, int]:
     "(images, classes) of the held-out set: counted on it, or derived from its spec where its images are not here (`dataset_counts`)."
     try: ds = self.test_data()
-    except FileNotFoundError:
-        return dataset_counts(self.data_spec, False, self.finetune_settings['n_test'], arrays=self.arrays, data_root=self.data_root)
+    except FileNotFoundError:                  # not here: derived from the spec, without trying to load it again
+        if (counts := _spec_counts(self.data_spec, False, self.finetune_settings['n_test'])) is None: raise
+        return counts
     return len(ds), num_classes(ds)
 
 @patch

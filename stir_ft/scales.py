@@ -193,7 +193,8 @@ def array_file(arrays: str | os.PathLike | None = None) -> Path | None:
 
 def torchvision_cifar_there(name: str, data_root: str | os.PathLike | None = None) -> bool:
     "Whether torchvision's folder of CIFAR `name` is in `data_root` (default `$STIR_FT_DATA`, else `data`)."
-    folder = dict(cifar10='cifar-10-batches-py', cifar100='cifar-100-python')[name]
+    import torchvision.datasets as tvd          # torchvision's own folder names
+    folder = (tvd.CIFAR10 if name == 'cifar10' else tvd.CIFAR100).base_folder
     return (Path(data_root or os.environ.get('STIR_FT_DATA') or 'data')/folder).is_dir()
 
 def real_cifar(name: str, arrays: str | os.PathLike | None = None, sized: bool = False) -> dict:
