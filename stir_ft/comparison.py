@@ -154,7 +154,7 @@ def as_images(images, size: int | None = None, n: int | None = None, seed: int =
     return torch.cat(x), idx
 
 # %% ../nbs/04b_comparison.ipynb #af587e20
-from .reproduce import VitCost, INVERSION_FACTOR, PEAK_BF16      # the FLOP model: a ViT's shapes to FLOPs
+from .cost import VitCost, INVERSION_FACTOR, PEAK_BF16           # the FLOP model: a ViT's shapes to FLOPs
 
 def vit_cost_of(model: nn.Module) -> VitCost | None:
     "The `VitCost` (forward FLOPs of one image: patch embedding, one block, depth) of the timm ViT inside `model`, from its shapes; None for other models."
