@@ -176,6 +176,7 @@ def run_demo(out: str | os.PathLike = 'stir_ft_demo', quick: bool = False, progr
     one, and several threads fighting over a busy machine's cores slowed the demo 20-fold; 0 keeps torch's own choice)."""
     with _torch_threads(threads, "1 for the tiny demo models, 0 for torch's default"): return _run_demo(out, quick, progress, say, **overrides)
 
+# %% ../nbs/12_cli.ipynb #4286b9a4
 def _reused_checkpoints(folder: Path, epochs: int) -> str | None:
     "What a rerun finds in a training's checkpoint folder (the last epoch a killed or finished run saved), said in words; None if nothing."
     done = [int(m.group(1)) for p in folder.glob('epoch_*.pt') if (m := re.fullmatch(r'epoch_(\d+)\.pt', p.name))]
@@ -184,6 +185,7 @@ def _reused_checkpoints(folder: Path, epochs: int) -> str | None:
     return (f"      reusing the checkpoints an earlier run left in {folder}: epoch {last} of {epochs}"
             + (" (nothing left to train)" if last >= epochs else ", training continues from there"))
 
+# %% ../nbs/12_cli.ipynb #76fc000b
 def _run_demo(out, quick, progress, say, **overrides) -> dict:
     unknown = set(overrides) - set(DEMO)
     if unknown: raise TypeError(f"unknown demo settings {sorted(unknown)}; known: {sorted(DEMO)}")

@@ -101,6 +101,7 @@ def _int_labels(labels, where: str) -> np.ndarray:
                                    "label is an integer: store them with labels.astype(np.int64)")
     return labels.astype(np.int64)
 
+# %% ../nbs/05_data.ipynb #5f0cf7c8
 def array_file_splits(path) -> list[str]:
     "The split names in an `.npz` array file (those with both `{split}_x` and `{split}_y`)."
     with _open_npz(path) as f: keys = set(f.files)
@@ -129,6 +130,7 @@ def load_array_file(path, split: str | None = 'cifar10_train'):
         classes = [str(c) for c in _member(f, ck, path).tolist()] if ck in keys else None
     return images, _int_labels(labels, f'{path}:{split}_y'), classes
 
+# %% ../nbs/05_data.ipynb #a2dc9eea
 def array_file_lengths(path) -> dict[str, int]:
     "The number of labels of every array in an `.npz` file, read from the headers alone (nothing is loaded): {'cifar10_test_y': 10000, ...}."
     out = {}
@@ -184,6 +186,7 @@ def _not_found(name, root, download, err) -> DatasetNotFoundError:
         f"(--download on the command line) "
         f"on a machine with network access, or pass the path of an .npz array file instead of {name!r} (see load_array_file).")
 
+# %% ../nbs/05_data.ipynb #491e7afa
 def _array_split(path, train, split):
     splits = array_file_splits(path)
     if split is not None and split in splits: return split

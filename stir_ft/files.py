@@ -20,6 +20,7 @@ def temp_name(path, pid: int | None = None, host: str | None = None) -> Path:
     pid, host = os.getpid() if pid is None else pid, _host() if host is None else host
     return path.parent/f'.{path.name}.stir_ft.{pid}.{uuid.uuid4().hex[:8]}.{host}.tmp'
 
+# %% ../nbs/00a_files.ipynb #98833731
 def _write_failure(e: BaseException, path: Path) -> OSError | None:
     "A clear error for a write that failed for want of space (ENOSPC, EDQUOT, or torch's writer failing on a full disk); None for other errors."
     msg = str(e)
@@ -58,6 +59,7 @@ def atomic_write(path, write: Callable[[str], object]) -> Path:
         if os.path.exists(tmp): os.remove(tmp)
     return path
 
+# %% ../nbs/00a_files.ipynb #64991ce5
 def _plain_json(v):
     "numpy numbers and arrays as the JSON numbers and lists they hold (json refuses np.int64)."
     import numpy as np

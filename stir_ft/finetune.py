@@ -101,6 +101,7 @@ def _batches(data, batch_size, num_workers=0, shuffle=False, generator=None):
     if hasattr(data, 'batches'): return data.batches(batch_size, shuffle=shuffle, generator=generator)   # device-resident (DeviceData)
     return DataLoader(data, batch_size=batch_size, shuffle=shuffle, generator=generator, num_workers=num_workers)
 
+# %% ../nbs/08_finetune.ipynb #410ae783
 TASKS = ('classification', 'reconstruction')
 def _check_task(task):
     if task not in TASKS: raise ValueError(f"unknown task {task!r}; choose one of {TASKS}")
@@ -124,6 +125,7 @@ def _loss(model, x, y, task):
     if out.shape != x.shape: raise ValueError(f"reconstruction needs outputs shaped like the inputs {tuple(x.shape)}, got {tuple(out.shape)}")
     return F.l1_loss(out.float(), x), out
 
+# %% ../nbs/08_finetune.ipynb #2181bcc0
 @torch.no_grad()
 def evaluate(model: nn.Module, data, task: str = 'classification', batch_size: int = 256, device: str | torch.device | None = None,
              amp: bool | str | None = None, num_workers: int = 0, progress: bool = False) -> float:
@@ -193,6 +195,7 @@ def _optimizer(name, params, lr, momentum, weight_decay):
     if name == 'adamw': return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
     raise ValueError(f"unknown optimizer {name!r}; choose 'sgd' (the paper's) or 'adamw'")
 
+# %% ../nbs/08_finetune.ipynb #95300c82
 FINGERPRINT_VERSION = 2        # recorded in a checkpoint folder: model and data fingerprints of older versions are not comparable
 
 def data_fingerprint(data) -> str:
@@ -209,6 +212,7 @@ def data_fingerprint(data) -> str:
         finally: random.setstate(state)
     return h.hexdigest()[:20]
 
+# %% ../nbs/08_finetune.ipynb #7df303d7
 def _load_checkpoint(path: Path):
     "One checkpoint file, read with `stir_ft.files.load_torch` (tensors and plain values only: no code runs from the file)."
     return load_torch(path, 'checkpoint file', fix=f"the run in {path.parent} cannot resume from it: delete {path.parent} to start "
@@ -276,6 +280,7 @@ def _head_size(model) -> int | None:
     n = getattr(vit, 'num_classes', None)
     return n if isinstance(n, int) and n > 0 else None
 
+# %% ../nbs/08_finetune.ipynb #02b0a58a
 def finetune(model: nn.Module, train_data, epochs: int = 10, *, task: str = 'classification', strategy: str = 'full',
              blocks: int = 1, optimizer: str = 'sgd', lr: float = 1e-3, momentum: float = 0.9, weight_decay: float = 1e-4,
              groups: dict | None = None, warmup: float = 0.05, clip: float | None = 1.0, batch_size: int = 128, seed: int = 0, eval_data: Dataset | None = None,

@@ -97,6 +97,7 @@ class _LossScale:
                                                                   "use precision='fp32' (or 'bf16' where the GPU has it)")
             self.scale /= 2
 
+# %% ../nbs/02_inversion.ipynb #9b701c4c
 def _invert_chunk(model, x0, target, layer, iters, step_size, pool, bar, precision='fp32'):
     tnorm = target.flatten(1).norm(dim=1)
     if not (tnorm > 0).all():
@@ -131,6 +132,7 @@ def _target(model, x, layer, pool, precision):
     if not torch.isfinite(target).all(): raise FloatingPointError(f"layer {layer!r} gives NaN/inf for the images x")
     return target
 
+# %% ../nbs/02_inversion.ipynb #1b42639a
 def check_inversion_settings(x: Tensor, iters: int, step_size: float, batch_size: int | None = None) -> tuple:
     "Refuse settings that would silently measure nothing (no steps, steps longer than the image space, no batch); return them as plain Python numbers."
     check_images(x)

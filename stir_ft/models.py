@@ -168,6 +168,7 @@ def _model_cfg_norm(model: nn.Module):
         if 'mean' in cfg and 'std' in cfg: return torch.tensor(cfg['mean']).flatten(), torch.tensor(cfg['std']).flatten()
     return None
 
+# %% ../nbs/07_models.ipynb #17cf3fa6
 def load_weights(model: nn.Module, src: str | os.PathLike | Mapping, strict: bool = True, reset_head: bool = False) -> LoadResult:
     "Load a weights file (or state dict) into `model` (NormalizedModel, bare timm model or ReconstructionModel), whatever wrapper prefixes it was saved with; `reset_head=True` keeps the model's own head where the file's does not fit."
     sd = read_state_dict(src)
@@ -252,6 +253,7 @@ def _file_head_classes(sd: Mapping[str, Tensor], classifier='head') -> int:
         if '.'.join(parts[i:]) in names: return v.shape[0]
     return 0
 
+# %% ../nbs/07_models.ipynb #c0bc2d0a
 def _is_download_error(e: BaseException) -> bool:
     "True for the errors a failed download raises (OSError family, hub / HTTP client errors), anywhere in the chain."
     seen = set()
@@ -267,6 +269,7 @@ def _pretrained_cfg(arch: str):
     try: return timm.models.get_pretrained_cfg(arch)
     except Exception: return None
 
+# %% ../nbs/07_models.ipynb #5842e29e
 def create_vit(name: str = 'vit_base_patch32_224', *, pretrained: bool = False, weights: str | os.PathLike | Mapping | None = None,
                num_classes: int | None = None, img_size: int | None = None, seed: int | None = None, normalized: bool = True,
                strict: bool = True, **timm_kwargs) -> nn.Module:

@@ -138,6 +138,7 @@ def _read_inversion(path: Path, shape) -> Inversion:
     if not (torch.isfinite(x).all() and torch.isfinite(loss).all() and x.min() >= 0 and x.max() <= 1): raise ValueError("non-finite or out-of-range values")
     return Inversion(x, loss)
 
+# %% ../nbs/03_stir.ipynb #4571107c
 _ENTRY = re.compile(r'^[0-9a-f]{20}$')      # a model fingerprint: one folder per reference model
 
 def check_cache_folder(root: str | os.PathLike) -> Path:
@@ -154,6 +155,7 @@ def check_cache_folder(root: str | os.PathLike) -> Path:
 
 CACHE_VERSION = 2   # part of every cache key: bump it whenever inversion or the stored format changes
 
+# %% ../nbs/03_stir.ipynb #dc65d1bf
 class InversionCache:
     "Inverted inputs on disk, one file per (reference model, layer, seed, settings, X, `CACHE_VERSION`); `hits` and `misses` count lookups."
     def __init__(self, root: str | os.PathLike):
@@ -212,6 +214,7 @@ def _inversions(reference, x, layer, seeds, iters, step_size, pool, batch_size, 
             if cache: cache.save(paths[k], out[k])
     return out, len(todo)
 
+# %% ../nbs/03_stir.ipynb #97bedb80
 def _user_level() -> int:
     "The `stacklevel` of the first frame outside this package: a warning names the user's line, not the package's internals."
     import stir_ft
@@ -219,6 +222,7 @@ def _user_level() -> int:
     while f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg + os.sep): f, level = f.f_back, level + 1
     return level
 
+# %% ../nbs/03_stir.ipynb #43121214
 def stir_matrix(targets, reference: nn.Module, x: Tensor, reference_layers: Sequence | None = None,
                 target_layers: Sequence | None = None, *, seeds: Sequence[int] = (0,), iters: int = 50,
                 step_size: float = 0.5, similarity: str | Callable = 'linear_cka', rbf_threshold: float = 1.0,
