@@ -277,7 +277,7 @@ class CorrelationStudy:
             ax.plot(ep, c['r'], 'o-', ms=3, color='C2', label='r (epochs 1..n)')
             sig = np.asarray(c['p']) < self.threshold
             ax.plot(ep[sig], np.asarray(c['r'])[sig], 'o', ms=6, mfc='none', color='k', label='p < alpha/m')
-            ax.axhline(0, color='grey', lw=0.6); ax.set_ylim(-1.05, 1.05); ax.legend(fontsize=7)
+            ax.axhline(0, color='grey', lw=0.6); ax.set_ylim(-1.05, 1.05); ax.legend(fontsize=8)
             ax.set_title(f'correlation up to epoch n\n{d}{self.curve_aggregate.label}', fontsize=9)
         ax.set_xlabel('last epoch n used')
         for a in (axs[0], axs[2]): a.xaxis.set_major_locator(MaxNLocator(integer=True))

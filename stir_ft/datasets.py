@@ -39,6 +39,7 @@ def _cifar_not_found(name: str, root, err: Exception) -> DatasetNotFoundError:
         f"{folder} (data_root= or $STIR_FT_DATA say where), which torchvision downloads with download=True on a machine with "
         f"a network. ({err})")
 
+# %% ../nbs/11b_datasets.ipynb #e56f5893
 def make_dataset(spec: dict, train: bool, n: int | None = None, img_size: int = 32, *,
                  arrays: str | os.PathLike | None = None, data_root: str | os.PathLike | None = None,
                  download: bool = False, augment: bool = True, progress: bool = True):

@@ -92,11 +92,11 @@ class FinetuningMetrics:
         axs[0].axhline(0, color='grey', lw=0.6); axs[0].legend(fontsize=8); axs[0].set_title('learning and forgetting', fontsize=9)
         axs[1].plot(xs, self.cka_divergence, 'o-', ms=3, color='C2'); axs[1].set_title('cka divergence', fontsize=9)
         for a in axs[:2]:
-            a.set_xticks(xs, [str(l) for l in self.layers], fontsize=7); a.set_xlabel('layer')
+            a.set_xticks(xs, [str(l) for l in self.layers], fontsize=9); a.set_xlabel('layer')
         f = self.invariance_flow.mean
         lim = max(float(np.abs(f).max()), 1e-6)
         im = axs[2].imshow(f, cmap='RdBu_r', norm=TwoSlopeNorm(0, -lim, lim))
-        axs[2].set_xticks(xs, [str(l) for l in self.layers], fontsize=7); axs[2].set_yticks(xs, [str(l) for l in self.layers], fontsize=7)
+        axs[2].set_xticks(xs, [str(l) for l in self.layers], fontsize=9); axs[2].set_yticks(xs, [str(l) for l in self.layers], fontsize=9)
         axs[2].set_xlabel('finetuned layer j'); axs[2].set_ylabel('pretrained layer i')
         axs[2].set_title('invariance flow IF(i, j)\nbelow diagonal: compression, above: expansion', fontsize=9)
         plt.colorbar(im, ax=axs[2], fraction=0.046)
@@ -217,7 +217,7 @@ def flow_decomposition(finetuned: FinetuningMetrics, control: FinetuningMetrics)
 
 # %% ../nbs/04_metrics.ipynb #33fc0df0
 def plot_flow_decomposition(dec: FlowDecomposition, title: str | None = None, exclude: Sequence = (), shared: bool = False):
-    """The four terms side by side (means over seeds). Each panel has its own symmetric colour scale (or one `shared` scale),
+    """The four terms as the identity reads, two by two (means over seeds). Each panel has its own symmetric colour scale (or one `shared` scale),
     set by the layers not in `exclude` (e.g. the pooled layer, whose row and column may saturate: marked by dotted lines)."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
@@ -226,7 +226,8 @@ def plot_flow_decomposition(dec: FlowDecomposition, title: str | None = None, ex
     keep = [k for k, l in enumerate(dec.layers) if l not in set(exclude)]
     lim_of = lambda m: max(float(np.abs(m[np.ix_(keep, keep)]).max()), 1e-6)
     common = max(lim_of(m) for m in mats.values())
-    fig, axs = plt.subplots(1, 4, figsize=(13, 3.5), layout='constrained')
+    fig, grid = plt.subplots(2, 2, figsize=(9, 8), layout='constrained')     # 2 x 2: ticks readable at page width
+    axs = grid.ravel()
     L, ticks = len(dec.layers), [str(l) for l in dec.layers]
     for ax, (k, m) in zip(axs, mats.items()):
         lim = common if shared else lim_of(m)
@@ -234,10 +235,11 @@ def plot_flow_decomposition(dec: FlowDecomposition, title: str | None = None, ex
         ax.plot([-.5, L - .5], [-.5, L - .5], c='k', lw=.6)
         for l in exclude:
             if l in dec.layers: e = dec.layers.index(l); ax.axhline(e - .5, c='k', lw=1, ls=':'); ax.axvline(e - .5, c='k', lw=1, ls=':')
-        ax.set_title(('= ' if k == 'unchanged' else '+ ' if k != 'flow' else '') + names[k], fontsize=8.5)
-        ax.set_xticks(range(L), ticks, fontsize=7); ax.set_yticks(range(L), ticks, fontsize=7); ax.set_xlabel('finetuned layer j', fontsize=8)
+        ax.set_title(('= ' if k == 'unchanged' else '+ ' if k != 'flow' else '') + names[k], fontsize=11)
+        ax.set_xticks(range(L), ticks, fontsize=9); ax.set_yticks(range(L), ticks, fontsize=9)
         if not shared: fig.colorbar(im, ax=ax, fraction=0.046, shrink=0.8, extend='both' if exclude else 'neither')
-    axs[0].set_ylabel('pretrained layer i', fontsize=8)
+    for ax in grid[1]: ax.set_xlabel('finetuned layer j', fontsize=10)
+    for ax in grid[:, 0]: ax.set_ylabel('pretrained layer i', fontsize=10)
     if shared: fig.colorbar(im, ax=list(axs), fraction=0.02, shrink=0.8, extend='both' if exclude else 'neither')
-    if title: fig.suptitle(title, fontsize=9)
+    if title: fig.suptitle(title, fontsize=10)
     return fig
