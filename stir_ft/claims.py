@@ -10,11 +10,15 @@ from typing import NamedTuple, Sequence
 import numpy as np
 import torch
 from scipy import stats
+from pathlib import Path
 from .scales import get_scale
+from .files import save_json, read_json
 
 # %% auto #0
-__all__ = ['VERDICTS', 'verdict', 'ChanceTest', 'above_chance', 'Claim', 'tally', 'tally_line', 'claims_table', 'figure_title',
-           'scale_banner', 'paper_layer', 'over_runs', 'plot_over_runs', 'mark_pooled']
+__all__ = ['VERDICTS', 'VERDICT_LEVEL', 'MIN_TESTABLE', 'verdict', 'ChanceTest', 'above_chance', 'runs_verdict', 'verdict_rule',
+           'Claim', 'tally', 'tally_line', 'claims_table', 'claims_record', 'compare_records', 'comparison_line',
+           'comparison_table', 'save_claims_record', 'rerun_record', 'figure_title', 'scale_banner', 'paper_layer',
+           'over_runs', 'plot_over_runs', 'mark_pooled']
 
 # %% ../nbs/11d_claims.ipynb #c1a10011
 VERDICTS = ('holds', 'mixed', 'does not hold', 'not testable', 'context')
@@ -49,6 +53,32 @@ def above_chance(accuracy: float, n: int, classes: int, alpha: float = 0.01) -> 
     p = float(stats.binomtest(k, int(n), 1 / classes, alternative='greater').pvalue)
     return ChanceTest(float(accuracy), int(n), 1 / classes, p, alpha)
 
+# %% ../nbs/11d_claims.ipynb #3039724a
+VERDICT_LEVEL = 0.05        # the level of the sign test that turns "k of n runs" into a verdict
+MIN_TESTABLE = 5            # fewer runs: even n of n is not significant at 0.05, and the verdict is unanimity
+
+def runs_verdict(k: int, n: int, alpha: float = VERDICT_LEVEL) -> str:
+    """The verdict of a claim that holds in `k` of `n` training runs: 'holds' when a one-sided sign test finds `k`
+    significantly above n/2 at `alpha`, 'does not hold' when significantly below, 'mixed' otherwise; with too few runs
+    for the test to reach `alpha` (0.5**n > alpha), unanimity decides."""
+    if not (isinstance(n, (int, np.integer)) and n >= 1): raise ValueError(f"n must be a positive number of runs, got {n!r}")
+    if not (isinstance(k, (int, np.integer)) and 0 <= k <= n): raise ValueError(f"k must be an integer in [0, n={n}], got {k!r}")
+    if not 0 < alpha < 1: raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    if 0.5 ** n > alpha: return 'holds' if k == n else 'does not hold' if k == 0 else 'mixed'
+    if stats.binom.sf(k - 1, n, 0.5) <= alpha: return 'holds'            # P(K >= k)
+    if stats.binom.cdf(k, n, 0.5) <= alpha: return 'does not hold'       # P(K <= k)
+    return 'mixed'
+
+def verdict_rule(n: int, alpha: float = VERDICT_LEVEL) -> str:
+    "The rule `runs_verdict` applies to `n` runs, in words (for the head of a claims table)."
+    ks = {v: [k for k in range(n + 1) if runs_verdict(k, n, alpha) == v] for v in ('holds', 'does not hold')}
+    span = lambda ks_: str(ks_[0]) if len(ks_) == 1 else f"{ks_[0]}-{ks_[-1]}"
+    if 0.5 ** n > alpha:
+        return (f"with {n} run{'s' * (n != 1)}, too few for a sign test at {alpha:g}, a claim **holds** when it holds in every run "
+                "that can test it, **does not hold** in none, is **mixed** otherwise")
+    return (f"a claim **holds** when a one-sided sign test at {alpha:g} finds that it holds in more than half of the runs that can test it "
+            f"(of {n}: in {span(ks['holds'])}), **does not hold** when in fewer ({span(ks['does not hold'])} of {n}), is **mixed** otherwise")
+
 # %% ../nbs/11d_claims.ipynb #c1a10031
 @dataclass
 class Claim:
@@ -77,10 +107,10 @@ class Claim:
         return sum(h is not None for h in self.holds)
     @property
     def verdict(self) -> str:
-        "'holds' in every run that can test it, 'does not hold' in none, 'mixed' otherwise; 'not testable' when no run can."
+        "`runs_verdict` of k of n (the sign test; unanimity below 5 runs); 'not testable' when no run can test it."
         if self.context: return 'context'
         if self.n == 0: return f"not testable{': ' + self.why if self.why else ''}"
-        return 'holds' if self.k == self.n else 'does not hold' if self.k == 0 else 'mixed'
+        return runs_verdict(self.k, self.n)
     @property
     def value(self) -> str:
         "The quantity over the runs that can test it: the mean, with the standard deviation and range over runs when there are several."
@@ -142,8 +172,7 @@ def claims_table(rows: Sequence[Claim], scale: str, runs: int | None = None) -> 
     for r in rows:
         if not isinstance(r, Claim): raise TypeError(f"a claims row is a Claim, got {type(r).__name__}: {r!r}")
     n = runs if runs is not None else max((len(r.holds) for r in rows if not r.context), default=0)
-    head = [f"**{tally_line(rows)}** Scale `{scale}`, {n} training run{'s' * (n != 1)}: a claim **holds** when it holds in every run "
-            "that can test it, is **mixed** when it holds in some.", '',
+    head = [f"**{tally_line(rows)}** Scale `{scale}`, {n} training run{'s' * (n != 1)}: {verdict_rule(n) if n else 'no runs'}.", '',
             f"| the paper's claim | where | quantity, per run | value (mean ± sd [min, max] over runs) | verdict (runs where it holds) | layers 0-11 only |",
             '|---|---|---|---|---|---|']
     for r in rows:
@@ -155,6 +184,78 @@ def claims_table(rows: Sequence[Claim], scale: str, runs: int | None = None) -> 
         out = [r.claim, r.where, r.quantity, r.value, f"{mark} ({r.runs})" if r.runs else mark, sub]
         head.append('| ' + ' | '.join(_cell(c) for c in out) + ' |')
     return '\n'.join(head)
+
+# %% ../nbs/11d_claims.ipynb #e06c5d7d
+def _row_record(r: Claim) -> dict:
+    out = dict(claim=r.claim, quantity=r.quantity, k=r.k, n=r.n, verdict=r.verdict.split(':')[0])
+    if r.without_12 is not None: out.update(k_0_11=r.without_12.k, n_0_11=r.without_12.n, verdict_0_11=r.without_12.verdict.split(':')[0])
+    return out
+
+def claims_record(tables: dict, scale: str, **info) -> dict:
+    """What the claims `tables` ({name: rows}) decided, as JSON: per row the claim, quantity, k, n and verdict (and on
+    layers 0-11); each table's tally line; `info` (e.g. torch version, threads) alongside."""
+    for name, rows in tables.items():
+        if not all(isinstance(r, Claim) for r in rows): raise TypeError(f"table {name!r}: every row must be a Claim")
+    return dict(scale=scale, **info, tables={name: dict(tally=tally_line(rows), rows=[_row_record(r) for r in rows if not r.context])
+                                             for name, rows in tables.items()})
+
+def _say(r: dict, sub: str = '') -> str: return f"{r['verdict' + sub]} ({r['k' + sub]} of {r['n' + sub]})"
+
+def compare_records(now: dict, other: dict) -> dict:
+    """Per table of two records of the same claims tables: the rows whose verdict moved (claim, quantity, now, other),
+    how many of them moved between holds and does not hold, how many kept their verdict with another k, and the rows."""
+    if set(now['tables']) != set(other['tables']):
+        raise ValueError(f"the records hold different tables: {sorted(now['tables'])} vs {sorted(other['tables'])}")
+    out = {}
+    for name, t in now['tables'].items():
+        a, b = t['rows'], other['tables'][name]['rows']
+        ka, kb = [(r['claim'], r['quantity']) for r in a], [(r['claim'], r['quantity']) for r in b]
+        if ka != kb:
+            diff = [x[1] for x in ka if x not in kb] + [x[1] for x in kb if x not in ka]
+            raise ValueError(f"table {name!r}: the records test different rows ({diff[:3]}): compare records of the same notebook version")
+        moved = [(x['claim'], x['quantity'], _say(x), _say(y)) for x, y in zip(a, b) if x['verdict'] != y['verdict']]
+        ends = {'holds', 'does not hold'}
+        out[name] = dict(rows=len(a), moved=moved, tally=t['tally'], other_tally=other['tables'][name]['tally'],
+                         flipped=sum({x['verdict'], y['verdict']} == ends for x, y in zip(a, b)),
+                         same_other_k=sum(x['verdict'] == y['verdict'] and x['k'] != y['k'] for x, y in zip(a, b)),
+                         moved_0_11=sum(x.get('verdict_0_11') != y.get('verdict_0_11') for x, y in zip(a, b)))
+    return out
+
+def comparison_line(cmp: dict) -> str:
+    "One sentence for `compare_records`' result: how many verdicts moved over all tables, and how far."
+    rows, moved, flipped = (sum(c[k] if k == 'rows' or k == 'flipped' else len(c[k]) for c in cmp.values()) for k in ('rows', 'moved', 'flipped'))
+    same = sum(c['same_other_k'] for c in cmp.values())
+    return (f"{moved} of {rows} verdicts moved, {'none' if not flipped else flipped} between holds and does not hold; "
+            f"{same} kept their verdict with another k")
+
+def comparison_table(cmp: dict) -> str:
+    "A Markdown table of the rows whose verdict moved between two records, headed by each table's tallies."
+    lines = []
+    for name, c in cmp.items():
+        lines.append(f"- **{name}**: {c['tally']} The other run: {c['other_tally']} {len(c['moved'])} of {c['rows']} verdicts moved "
+                     f"({c['moved_0_11']} on layers 0-11 only).")
+    moved = [(name, *m) for name, c in cmp.items() for m in c['moved']]
+    if not moved: return '\n'.join(lines + ['', 'No verdict moved.'])
+    lines += ['', '| table | the paper\'s claim | quantity, per run | this run | the other run |', '|---|---|---|---|---|']
+    lines += ['| ' + ' | '.join(_cell(x) for x in m) + ' |' for m in moved]
+    return '\n'.join(lines)
+
+# %% ../nbs/11d_claims.ipynb #7c11a482
+def save_claims_record(tables: dict, scale: str, notebook: str, store) -> dict:
+    """`claims_record` of `tables`, with the threads and machines of the results `store` computed or read, saved as
+    `store.root/claims/<notebook>-<scale>.json`; the record."""
+    c = store.compute_time()
+    rec = claims_record(tables, scale, notebook=notebook, threads=c['threads'], machines=c['machines'])
+    save_json(rec, store.root/'claims'/f'{notebook}-{scale}.json')
+    return rec
+
+def rerun_record(notebook: str, scale: str, store) -> dict | None:
+    "The record of another run of `notebook` at `scale` kept in `store`'s read-only folders (`reruns/<notebook>-<scale>.json`), or None."
+    for root in store.stored:
+        f = Path(root)/'reruns'/f'{notebook}-{scale}.json'
+        if f.exists(): return read_json(f, 'claims record', keys=('scale', 'tables', 'threads'),
+                                        fix='a record of a rerun written by save_claims_record')
+    return None
 
 # %% ../nbs/11d_claims.ipynb #c1a10051
 def figure_title(title: str, exp, width: int = 110, task: bool = True) -> str:

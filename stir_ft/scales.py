@@ -111,6 +111,10 @@ def get_scale(name: str | None = None) -> dict:
 
 # %% ../nbs/11_scales.ipynb #e4bada90
 SECTION_SETTINGS = {
+    # 20 and 22 (the same runs): the training seeds (None: the scale's `training`); at cpu 3 x 3 = 9 runs, so that a sign
+    # test at 0.05 can decide a verdict (8 or 9 of 9) and each pretraining holds only 3 of them
+    '20': {s: dict(pretrain_seeds=[0, 1, 2], finetune_seeds=[0, 1, 2]) if s == 'cpu' else dict(pretrain_seeds=None, finetune_seeds=None)
+           for s in SCALE_NAMES},
     # 21: the STIR seeds of its six runs (None: the scale's); colab: changes to the recipe of the models pretrained on the
     # other CIFAR (pass them as PretrainedOn(..., pretrain=...) for those sources only), 3 epochs instead of 20
     '21': dict(smoke=dict(seeds=None), cpu=dict(seeds=None), gpu=dict(seeds=[0]), offline=dict(seeds=None),
