@@ -203,7 +203,8 @@ def _say(r: dict, sub: str = '') -> str: return f"{r['verdict' + sub]} ({r['k' +
 
 def compare_records(now: dict, other: dict) -> dict:
     """Per table of two records of the same claims tables: the rows whose verdict moved (claim, quantity, now, other),
-    how many of them moved between holds and does not hold, how many kept their verdict with another k, and the rows."""
+    how many of them moved between holds and does not hold, how many kept their verdict with another k, how many held
+    in every run or in none in both records (the firmest verdicts), and the rows."""
     if set(now['tables']) != set(other['tables']):
         raise ValueError(f"the records hold different tables: {sorted(now['tables'])} vs {sorted(other['tables'])}")
     out = {}
@@ -218,15 +219,16 @@ def compare_records(now: dict, other: dict) -> dict:
         out[name] = dict(rows=len(a), moved=moved, tally=t['tally'], other_tally=other['tables'][name]['tally'],
                          flipped=sum({x['verdict'], y['verdict']} == ends for x, y in zip(a, b)),
                          same_other_k=sum(x['verdict'] == y['verdict'] and x['k'] != y['k'] for x, y in zip(a, b)),
+                         unanimous=sum(x['k'] in (0, x['n']) and y['k'] in (0, y['n']) and x['verdict'] == y['verdict'] for x, y in zip(a, b)),
                          moved_0_11=sum(x.get('verdict_0_11') != y.get('verdict_0_11') for x, y in zip(a, b)))
     return out
 
 def comparison_line(cmp: dict) -> str:
     "One sentence for `compare_records`' result: how many verdicts moved over all tables, and how far."
     rows, moved, flipped = (sum(c[k] if k == 'rows' or k == 'flipped' else len(c[k]) for c in cmp.values()) for k in ('rows', 'moved', 'flipped'))
-    same = sum(c['same_other_k'] for c in cmp.values())
+    same, unanimous = (sum(c[k] for c in cmp.values()) for k in ('same_other_k', 'unanimous'))
     return (f"{moved} of {rows} verdicts moved, {'none' if not flipped else flipped} between holds and does not hold; "
-            f"{same} kept their verdict with another k")
+            f"{same} kept their verdict with another k; {unanimous} held in all runs or in none, in both")
 
 def comparison_table(cmp: dict) -> str:
     "A Markdown table of the rows whose verdict moved between two records, headed by each table's tallies."
