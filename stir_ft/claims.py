@@ -15,10 +15,10 @@ from .scales import get_scale
 from .files import save_json, read_json
 
 # %% auto #0
-__all__ = ['VERDICTS', 'VERDICT_LEVEL', 'MIN_TESTABLE', 'verdict', 'ChanceTest', 'above_chance', 'runs_verdict', 'verdict_rule',
-           'Claim', 'tally', 'tally_line', 'claims_table', 'claims_record', 'compare_records', 'comparison_line',
-           'comparison_table', 'save_claims_record', 'rerun_record', 'figure_title', 'scale_banner', 'paper_layer',
-           'over_runs', 'plot_over_runs', 'mark_pooled']
+__all__ = ['VERDICTS', 'VERDICT_LEVEL', 'verdict', 'ChanceTest', 'above_chance', 'runs_verdict', 'verdict_rule', 'Claim', 'tally',
+           'tally_line', 'claims_table', 'claims_record', 'move_chance', 'draw_gap', 'compare_records',
+           'comparison_line', 'draw_check', 'draw_line', 'comparison_table', 'save_claims_record', 'rerun_record',
+           'figure_title', 'scale_banner', 'paper_layer', 'over_runs', 'plot_over_runs', 'mark_pooled']
 
 # %% ../nbs/11d_claims.ipynb #c1a10011
 VERDICTS = ('holds', 'mixed', 'does not hold', 'not testable', 'context')
@@ -55,7 +55,6 @@ def above_chance(accuracy: float, n: int, classes: int, alpha: float = 0.01) -> 
 
 # %% ../nbs/11d_claims.ipynb #3039724a
 VERDICT_LEVEL = 0.05        # the level of the sign test that turns "k of n runs" into a verdict
-MIN_TESTABLE = 5            # fewer runs: even n of n is not significant at 0.05, and the verdict is unanimity
 
 def runs_verdict(k: int, n: int, alpha: float = VERDICT_LEVEL) -> str:
     """The verdict of a claim that holds in `k` of `n` training runs: 'holds' when a one-sided sign test finds `k`
@@ -199,12 +198,32 @@ def claims_record(tables: dict, scale: str, **info) -> dict:
     return dict(scale=scale, **info, tables={name: dict(tally=tally_line(rows), rows=[_row_record(r) for r in rows if not r.context])
                                              for name, rows in tables.items()})
 
-def _say(r: dict, sub: str = '') -> str: return f"{r['verdict' + sub]} ({r['k' + sub]} of {r['n' + sub]})"
+def _say(r: dict) -> str: return f"{r['verdict']} ({r['k']} of {r['n']})"
+
+def _verdict_odds(n: int, p: float) -> dict:
+    "The chance of each verdict `runs_verdict` gives to k of `n` runs when k is binomial(n, p)."
+    out = dict.fromkeys(('holds', 'mixed', 'does not hold'), 0.0)
+    for k, q in enumerate(stats.binom.pmf(np.arange(n + 1), n, p)): out[runs_verdict(k, n)] += float(q)
+    return out
+
+def move_chance(k1: int, n1: int, k2: int, n2: int) -> float:
+    """The chance that two independent draws of `n1` and `n2` runs give a claim different verdicts when it holds in each
+    run with one probability, estimated from both draws pooled: (k1 + k2) / (n1 + n2)."""
+    if min(n1, n2) < 1 or not (0 <= k1 <= n1 and 0 <= k2 <= n2): raise ValueError(f"need 0 <= k <= n and n >= 1: {k1} of {n1}, {k2} of {n2}")
+    p = (k1 + k2) / (n1 + n2)
+    a, b = _verdict_odds(n1, p), _verdict_odds(n2, p)
+    return max(0.0, 1 - sum(a[v] * b[v] for v in a))
+
+def draw_gap(k1: int, n1: int, k2: int, n2: int) -> float:
+    "Fisher's exact test (two-sided) of k1 of n1 runs against k2 of n2: how likely a gap this large is between two draws of one rate."
+    if min(n1, n2) < 1 or not (0 <= k1 <= n1 and 0 <= k2 <= n2): raise ValueError(f"need 0 <= k <= n and n >= 1: {k1} of {n1}, {k2} of {n2}")
+    return float(stats.fisher_exact([[k1, n1 - k1], [k2, n2 - k2]]).pvalue)
 
 def compare_records(now: dict, other: dict) -> dict:
     """Per table of two records of the same claims tables: the rows whose verdict moved (claim, quantity, now, other),
     how many of them moved between holds and does not hold, how many kept their verdict with another k, how many held
-    in every run or in none in both records (the firmest verdicts), and the rows."""
+    in every run or in none in both records (the firmest verdicts); for the rows tested in both, each one's `move_chance`
+    and its `draw_gap` (p, quantity, now, other)."""
     if set(now['tables']) != set(other['tables']):
         raise ValueError(f"the records hold different tables: {sorted(now['tables'])} vs {sorted(other['tables'])}")
     out = {}
@@ -221,14 +240,41 @@ def compare_records(now: dict, other: dict) -> dict:
                          same_other_k=sum(x['verdict'] == y['verdict'] and x['k'] != y['k'] for x, y in zip(a, b)),
                          unanimous=sum(x['k'] in (0, x['n']) and y['k'] in (0, y['n']) and x['verdict'] == y['verdict'] for x, y in zip(a, b)),
                          moved_0_11=sum(x.get('verdict_0_11') != y.get('verdict_0_11') for x, y in zip(a, b)))
+        both = [(x, y) for x, y in zip(a, b) if x['n'] and y['n']]
+        out[name].update(chances=[move_chance(x['k'], x['n'], y['k'], y['n']) for x, y in both],
+                         gaps=[(draw_gap(x['k'], x['n'], y['k'], y['n']), x['quantity'], _say(x), _say(y)) for x, y in both])
     return out
 
 def comparison_line(cmp: dict) -> str:
     "One sentence for `compare_records`' result: how many verdicts moved over all tables, and how far."
-    rows, moved, flipped = (sum(c[k] if k == 'rows' or k == 'flipped' else len(c[k]) for c in cmp.values()) for k in ('rows', 'moved', 'flipped'))
-    same, unanimous = (sum(c[k] for c in cmp.values()) for k in ('same_other_k', 'unanimous'))
+    rows, flipped = sum(c['rows'] for c in cmp.values()), sum(c['flipped'] for c in cmp.values())
+    moved, same = sum(len(c['moved']) for c in cmp.values()), sum(c['same_other_k'] for c in cmp.values())
+    unanimous = sum(c['unanimous'] for c in cmp.values())
     return (f"{moved} of {rows} verdicts moved, {'none' if not flipped else flipped} between holds and does not hold; "
             f"{same} kept their verdict with another k; {unanimous} held in all runs or in none, in both")
+
+def draw_check(cmp: dict, alpha: float = VERDICT_LEVEL) -> dict:
+    """Do two records (`compare_records`' result) differ only as two draws of the same training runs would? Over all
+    tables: the verdicts that moved; how many were expected to (the sum of the rows' `move_chance`) and the chance of as
+    many or more (rows taken as independent); the largest gap in k (the smallest `draw_gap`) and whether it stays above
+    `alpha` / the rows tested in both (Bonferroni), i.e. whether the draws are consistent."""
+    chances = [q for c in cmp.values() for q in c['chances']]
+    dist = np.array([1.0])
+    for q in chances: dist = np.convolve(dist, [1 - q, q])           # the number of moves: a sum of independent Bernoullis
+    moved, gaps = sum(len(c['moved']) for c in cmp.values()), sorted(g for c in cmp.values() for g in c['gaps'])
+    worst = gaps[0] if gaps else None
+    return dict(moved=moved, expected=float(sum(chances)), p_moved=float(dist[moved:].sum()), rows=len(gaps), worst=worst,
+                alpha=alpha, consistent=worst is None or worst[0] > alpha / len(gaps))
+
+def draw_line(cmp: dict, alpha: float = VERDICT_LEVEL) -> str:
+    "One sentence for `draw_check`: the moves expected of another draw, and the largest gap in k against the corrected level."
+    d = draw_check(cmp, alpha)
+    if d['worst'] is None: return "no row was tested in both draws"
+    p, _, now, other = d['worst']
+    return (f"{'as' if d['consistent'] else 'by more than'} another draw of the runs would: at the rates of both draws pooled, "
+            f"{d['expected']:.1f} verdicts move on average ({d['moved']} or more with chance {d['p_moved']:.2f}); "
+            f"the largest gap in k, {now} against {other}, has p = {p:.2g} (Fisher's exact test), "
+            f"{'above' if d['consistent'] else 'below'} {alpha:g}/{d['rows']}")
 
 def comparison_table(cmp: dict) -> str:
     "A Markdown table of the rows whose verdict moved between two records, headed by each table's tallies."
