@@ -67,8 +67,16 @@ BENCHMARK_ARGS = dict(   # benchmarks/stir_speed.py: the paper-scale timing that
 # %% ../nbs/15_reproduce.ipynb #94e6efbb
 PRUNED = ('gpu', 'offline', 'paper')      # scales whose runs prune their finetuning checkpoints (short GPU windows)
 
-def _section_cost(part: str, s: dict, sizes: dict) -> tuple[float, int]:
-    "FLOPs and optimizer steps of `part` at scale `s` (`sizes`: `_dataset_sizes`), from the models, data and seeds it runs."
+def _runs(part: str, s: dict) -> tuple[int, int]:
+    "The pretrainings and the training runs (pretraining x finetuning seeds) `part` draws at scale `s`."
+    t = dict(s['training'])
+    if part == '20': t.update({k: v for k, v in section_settings('20', s['name']).items() if v is not None})
+    P = 1 if part == '23' else len(t['pretrain_seeds'])             # 23: one pretrained model, every finetuning seed
+    return P, P * len(t['finetune_seeds'])
+
+def _section_cost(part: str, s: dict, sizes: dict, runs: tuple[int, int] | None = None) -> tuple[float, int]:
+    """FLOPs and optimizer steps of `part` at scale `s` (`sizes`: `_dataset_sizes`), from the models, data and seeds it runs,
+    over `runs` (pretrainings, training runs; default `_runs(part, s)`)."""
     name, st, p, f = s['name'], s['stir'], s['pretrain'], s['finetune']
     cost = vit_cost(s['model']['name'], s['model']['img_size'])
     inv = lambda n_models_seeds: n_models_seeds * st['n_images'] * st['iters'] * cost.inversion_step(range(cost.depth + 1))
@@ -78,9 +86,9 @@ def _section_cost(part: str, s: dict, sizes: dict) -> tuple[float, int]:
     pre = (0.0, 0) if p['source'] in ('timm', 'scratch') else (train(n, e, p.get('n_test', 0)), steps(n, e, p.get('batch_size', 64)))
     ft = {ds: (train(n, f['epochs'], m), steps(n, f['epochs'], f['batch_size'])) for ds, (n, m) in sizes.items()}
     both = (2 * sum(v[0] for v in ft.values()), 2 * sum(v[1] for v in ft.values()))     # 2 tasks x 2 datasets, as 20 runs them
-    K = len(st['seeds'])
-    if part == '20':      # pretraining, 2 tasks x 2 datasets finetuned, pretrained + 4 finetuned models x K seeds
-        return pre[0] + both[0] + inv(2 * K + 4 * K), pre[1] + both[1]
+    K, (P, R) = len(st['seeds']), runs or _runs(part, s)
+    if part == '20':      # per pretraining: it, and its model x 2 datasets x K seeds; per run: 2 tasks x 2 datasets, 4 models x K seeds
+        return P * pre[0] + R * both[0] + inv(P * 2 * K + R * 4 * K), P * pre[1] + R * both[1]
     if part == '22': return 0.0, 0           # the same runs as 20 (stored); the control reuses the cached inversions
     if part == 'benchmark':  # stir_speed --scale paper --fp32-seeds 1: the analysis, then 1 seed twice more (bf16, fp32 ~2x)
         if name == 'colab':  # the analysis at the colab sizes (2 models x 2 seeds, 200 images, 50 steps), no fp32 comparison
@@ -91,25 +99,25 @@ def _section_cost(part: str, s: dict, sizes: dict) -> tuple[float, int]:
             return (2 * 3 + 2 * 3) * 500 * 50 * b.inversion_step(range(b.depth + 1)), 0
         tiny = vit_cost('tiny', 32, depth=12, embed_dim=192, num_heads=3, patch_size=4)  # CPU: 8 images, 3 steps, 1 seed, twice
         return 2 * 2 * 8 * 3 * tiny.inversion_step(range(13)), 0
-    if part == '21':      # per dataset: 2 new starting points (pretrained on the other dataset, scratch), 2 finetunings each
+    if part == '21':      # per dataset and pretraining seed: 2 new starting points (the other dataset, scratch); per run: 2 finetunings
         r = section_settings('21', name); k, fl, stp = len(r['seeds'] or st['seeds']), 0.0, 0
         timm = p['source'] == 'timm'     # PretrainedOn's recipe there: the offline scale's, changed by the section's settings
         rec = dict(get_scale('offline')['pretrain'], **(r.get('pretrain') or {})) if timm else None
         for ds, other in (('cifar10', 'cifar100'), ('cifar100', 'cifar10')):
             if timm: pe, m, bs = rec['epochs'], min(rec['n_test'], sizes[other][1]), rec['batch_size']
             else: pe, m, bs = f['epochs'], 0, f['batch_size']
-            fl += train(sizes[other][0], pe, m) + 2 * ft[ds][0] + inv(4 * k)                 # 2 new pretrained + 2 finetuned
-            stp += steps(sizes[other][0], pe, bs) + 2 * ft[ds][1]
+            fl += P * train(sizes[other][0], pe, m) + R * 2 * ft[ds][0] + inv((2 * P + 2 * R) * k)   # 2 new pretrained, 2 finetuned
+            stp += P * steps(sizes[other][0], pe, bs) + R * 2 * ft[ds][1]
         if name == 'colab': return fl, stp      # one store (on Drive) runs 20, then 21: 20's checkpoints are still in it
-        return fl + pre[0] + both[0], stp + pre[1] + both[1]        # a fresh machine rebuilds the weights its tests load
+        return fl + P * pre[0] + R * both[0], stp + P * pre[1] + R * both[1]   # a fresh machine rebuilds the weights its tests load
     if part == '23':
         r, fl, stp = section_settings('23', name), pre[0], pre[1]
         for ds, d in [(ds, d) for ds in r['datasets'] for d in r['lr_divisors'] if ds == 'cifar10' or d == 1]:
             k = len((r['main_seeds'] if (ds, d) == ('cifar10', 1) else r['other_seeds']) or st['seeds'])
             n, m = sizes[ds]                                             # finetuned for the section's epochs, not the scale's
-            fl += train(n, r['epochs'], m) + inv(k * r['epochs'] + k)                      # every epoch, plus the pretrained model
-            fl += r['epochs'] * len(r['corruptions'] or range(15)) * 5 * r['n_corrupt'] * cost.forward
-            stp += steps(n, r['epochs'], f['batch_size'])
+            fl += R * (train(n, r['epochs'], m) + inv(k * r['epochs'])) + inv(k)         # every epoch of every run; the pretrained model
+            fl += R * r['epochs'] * len(r['corruptions'] or range(15)) * 5 * r['n_corrupt'] * cost.forward
+            stp += R * steps(n, r['epochs'], f['batch_size'])
         return fl, stp
     return _companion_cost(part, s)
 
