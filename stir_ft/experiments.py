@@ -4,7 +4,7 @@
 
 # %% ../nbs/11c_experiments.ipynb #b9767192
 from __future__ import annotations
-import copy, math, os, warnings
+import copy, math, os, time, warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
@@ -403,10 +403,12 @@ def _per_seed(self: Experiment, kind: str, config: Callable[[int], dict], other:
         kw = dict(seeds=missing, iters=st['iters'], step_size=st['step_size'], similarity=st['similarity'], pool=st['pool'],
                   self_terms=st['self_terms'], precision=st['precision'], batch_size=self.stir_batch_size,
                   cache=self._inversion_cache(), progress=self.progress)
-        with torch_threads(self.threads):
+        with torch_threads(self.threads):   # (stored inside: the provenance records the threads that computed it)
+            t0 = time.time()
             d = finetuning_metrics(pt, model, self.stir_images().to(self.device), **kw).to_dict()
-        for k, s in enumerate(missing):     # one stored entry per seed: more seeds later cost only the new ones
-            self.store.get_or_compute(kind, config(s), lambda k=k: split_seed(d, k), budget=False)   # computed: always kept
+            share = (time.time() - t0) / len(missing)     # each seed's share of the inversions, recorded as its cost
+            for k, s in enumerate(missing):     # one stored entry per seed: more seeds later cost only the new ones
+                self.store.get_or_compute(kind, config(s), lambda k=k: split_seed(d, k), budget=False, seconds=share)
     for s in seeds:
         if s not in missing: self.store.reused.append((kind, config_key(config(s))))
     return metrics_from_dicts([self.store.load(kind, config(s)) for s in seeds])

@@ -190,9 +190,11 @@ def _lock(self: ResultStore, kind: str, config: dict):
         finally: fcntl.flock(f, fcntl.LOCK_UN)
 
 @patch
-def get_or_compute(self: ResultStore, kind: str, config: dict, compute: Callable[[], object], budget: bool = True):
+def get_or_compute(self: ResultStore, kind: str, config: dict, compute: Callable[[], object], budget: bool = True,
+                   seconds: float | None = None):
     """The stored result of `kind` for `config`, or `compute()`'s, stored. Counted in `computed` / `reused`. `budget`:
-    check the time budget first (`check_budget`)."""
+    check the time budget first (`check_budget`). `seconds`: the cost to record when `compute()` only hands over a result
+    computed before (default: the time `compute()` takes)."""
     entry = (kind, config_key(config))
     if self.is_stored(kind, config):
         self.reused.append(entry); return self.load(kind, config)
@@ -202,7 +204,7 @@ def get_or_compute(self: ResultStore, kind: str, config: dict, compute: Callable
         if budget: check_budget(f"computing {kind} {entry[1]}")
         t0 = time.time()
         result = compute()
-        self.save(kind, config, result, provenance(time.time() - t0))
+        self.save(kind, config, result, provenance(time.time() - t0 if seconds is None else seconds))
     self.computed.append(entry)
     return self.load(kind, config)          # what a rerun will see (JSON: tuples become lists, ...)
 
